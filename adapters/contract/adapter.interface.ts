@@ -1,0 +1,133 @@
+import type { MinorMoney, NormalizedCase } from './normalized-case.type';
+import type { Platform } from './platform.type';
+import type { RateLimiter } from './rate-limiter.type';
+import type { ActionType, TicketKind, TicketStage } from './ticket-vocabulary.type';
+
+/** What an adapter knows of one store connection; credentials are decrypted only for the call. */
+export interface AdapterConnection {
+  id: string;
+  tenantId: string;
+  platform: Platform;
+  shopId: string;
+  apiBaseUrl: string;
+  credentials: Record<string, string>;
+}
+
+export interface AdapterContext {
+  connection: AdapterConnection;
+  limiter: RateLimiter;
+  now(): Date;
+}
+
+export interface IncomingPush {
+  rawBody: Buffer;
+  /** Header names lower-cased, as Node gives them. */
+  headers: Record<string, string | string[] | undefined>;
+  query: Record<string, string | undefined>;
+}
+
+/** One event pulled out of a verified push, stored before anything else happens to it. */
+export interface InboundEventDraft {
+  /** Unique per connection: the platform's event id, or a digest of what identifies the delivery. */
+  dedupeKey: string;
+  eventType: string;
+  externalId: string | null;
+  /** The event's own JSON text, lossless; handed back to `resolveEvent` by the worker. */
+  payload: string;
+}
+
+export interface VerifiedPush {
+  events: InboundEventDraft[];
+  /** What the platform expects back when it is not an empty 200 (Douyin wants `{"code":0}`). */
+  reply?: { status: number; body: unknown };
+}
+
+export interface PullPage {
+  cases: NormalizedCase[];
+  /** Opaque to the hub; stored only once the page's cases are stored. */
+  nextCursor: string | null;
+  hasMore: boolean;
+}
+
+/** Messages taken from a platform's message channel (TOP TMC); `confirm` runs once they are stored. */
+export interface ConsumedMessages {
+  events: InboundEventDraft[];
+  confirm(): Promise<void>;
+}
+
+export interface TicketForAction {
+  externalId: string;
+  externalOrderId: string | null;
+  kind: TicketKind;
+  stage: TicketStage;
+  requestedAmount: MinorMoney | null;
+  platformVersion: string | null;
+  raw: unknown;
+}
+
+export interface ReturnAddress {
+  name: string;
+  phone: string;
+  address: string;
+  province?: string;
+  city?: string;
+  district?: string;
+  postcode?: string;
+  /** The platform's own id of a saved return address (PDD address id, TOP address id). */
+  externalAddressId?: string;
+}
+
+export type AdapterAction =
+  | { type: 'approve_refund'; amount: MinorMoney | null }
+  | { type: 'refuse_refund'; reason: string; reasonCode: string | null }
+  | { type: 'approve_return'; returnAddress: ReturnAddress | null }
+  | { type: 'refuse_return'; reason: string }
+  | { type: 'confirm_return_received' }
+  | { type: 'send_message'; text: string };
+
+export interface ActionOutcome {
+  /** The platform's answer, kept on the action for agents to read. */
+  response: unknown;
+  /** The case as it stands after the action, when the platform returned it or it was re-fetched. */
+  updatedCase: NormalizedCase | null;
+}
+
+export interface CredentialField {
+  name: string;
+  required: boolean;
+}
+
+export interface AdapterCapabilities {
+  platform: Platform;
+  displayName: string;
+  push: 'webhook' | 'message-channel' | 'none';
+  pull: boolean;
+  actions: readonly ActionType[];
+  /** Which stages each action may be taken from; an action missing here is allowed from any stage. */
+  actionStages: Partial<Record<ActionType, readonly TicketStage[]>>;
+  rateLimit: { requestsPerSecond: number; note: string };
+  credentials: readonly CredentialField[];
+  docs: string;
+}
+
+/** The one contract between the hub and a marketplace. */
+export interface MarketplaceAdapter {
+  readonly capabilities: AdapterCapabilities;
+
+  /** The production endpoint for a shop, used when a connection sets no `apiBaseUrl`. */
+  defaultApiBaseUrl(shopId: string): string | null;
+
+  /** Verifies the raw bytes in constant time before any parsing; throws WebhookSignatureError. */
+  verifyWebhook(push: IncomingPush, connection: AdapterConnection, now: Date): VerifiedPush;
+
+  /** Turns a stored event into the case it describes: from its payload, or by re-fetching. Null: nothing to do. */
+  resolveEvent(ctx: AdapterContext, event: InboundEventDraft): Promise<NormalizedCase | null>;
+
+  pull?(ctx: AdapterContext, cursor: string | null): Promise<PullPage>;
+
+  fetchCase?(ctx: AdapterContext, externalId: string): Promise<NormalizedCase>;
+
+  consumeMessages?(ctx: AdapterContext): Promise<ConsumedMessages>;
+
+  perform(ctx: AdapterContext, action: AdapterAction, ticket: TicketForAction): Promise<ActionOutcome>;
+}
