@@ -1,0 +1,62 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { Platform } from '../../adapters/contract';
+
+export const CONNECTION_STATUSES = ['active', 'paused', 'error'] as const;
+export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
+
+@Entity('connections')
+export class Connection {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column('uuid', { name: 'tenant_id' })
+  tenantId: string;
+
+  @Column('text')
+  platform: Platform;
+
+  @Column('text')
+  name: string;
+
+  @Column('text', { name: 'shop_id' })
+  shopId: string;
+
+  @Column('text', { name: 'api_base_url', nullable: true })
+  apiBaseUrl: string | null;
+
+  @Column('text', { name: 'credentials_encrypted' })
+  credentialsEncrypted: string;
+
+  @Column('text')
+  status: ConnectionStatus;
+
+  @Column('integer', { name: 'poll_interval_seconds' })
+  pollIntervalSeconds: number;
+
+  @Column('text', { name: 'sync_cursor', nullable: true })
+  syncCursor: string | null;
+
+  @Column('timestamptz', { name: 'sync_last_started_at', nullable: true })
+  syncLastStartedAt: Date | null;
+
+  @Column('timestamptz', { name: 'sync_last_success_at', nullable: true })
+  syncLastSuccessAt: Date | null;
+
+  @Column('text', { name: 'sync_last_error', nullable: true })
+  syncLastError: string | null;
+
+  @Column('timestamptz', { name: 'sync_last_error_at', nullable: true })
+  syncLastErrorAt: Date | null;
+
+  @Column('timestamptz', { name: 'sync_next_run_at', nullable: true })
+  syncNextRunAt: Date | null;
+
+  @Column('timestamptz', { name: 'deleted_at', nullable: true })
+  deletedAt: Date | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

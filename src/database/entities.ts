@@ -1,0 +1,8 @@
+import { Connection } from '../connections/connection.entity';
+import { InboundEvent } from '../ingestion/inbound-event.entity';
+import { ApiKey } from '../tenancy/api-key.entity';
+import { Tenant } from '../tenancy/tenant.entity';
+import { TicketEvent } from '../tickets/ticket-event.entity';
+import { Ticket } from '../tickets/ticket.entity';
+
+export const ENTITIES = [Tenant, ApiKey, Connection, InboundEvent, Ticket, TicketEvent];

@@ -1,0 +1,4 @@
+import { InitialSchema1763900000000 } from './1763900000000-initial-schema';
+
+/** Applied in this order at start-up; every schema change is a new class appended here. */
+export const MIGRATIONS = [InitialSchema1763900000000];

@@ -1,0 +1,286 @@
+import { InjectQueue } from '@nestjs/bull';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Queue } from 'bull';
+import { DataSource } from 'typeorm';
+import {
+  AdapterError,
+  AdapterErrorCode,
+  WebhookSignatureError,
+  UNLIMITED,
+  type AdapterContext,
+  type IncomingPush,
+  type InboundEventDraft,
+  type NormalizedCase,
+} from '../../adapters/contract';
+import { DomainError, ErrorCode, notFound } from '../common/domain-error';
+import { AdapterRegistry } from '../connections/adapter-registry.service';
+import type { Connection } from '../connections/connection.entity';
+import { ConnectionsService, type ResolvedConnection } from '../connections/connections.service';
+import { JobName, QueueName } from '../queue/queue.constants';
+import { TriageService } from '../routing/triage.service';
+import { TicketWriter, type TimelineEntry, type UpsertOutcome } from '../tickets/ticket-writer.service';
+import { InboundEvent } from './inbound-event.entity';
+
+export interface PushReceipt {
+  status: number;
+  body: unknown;
+  stored: number;
+  duplicates: number;
+}
+
+export interface ProcessEventJob {
+  eventId: string;
+}
+
+/** How long ingress waits for Redis before leaving an event to the sweeper. */
+const ENQUEUE_TIMEOUT_MS = 1_000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}
+
+@Injectable()
+export class IngestionService {
+  private readonly logger = new Logger(IngestionService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectQueue(QueueName.Ingest) private readonly ingestQueue: Queue<ProcessEventJob>,
+    private readonly connections: ConnectionsService,
+    private readonly adapters: AdapterRegistry,
+    private readonly writer: TicketWriter,
+    private readonly triage: TriageService,
+  ) {}
+
+  /**
+   * The ingress hot path: verify the raw bytes, store every event (duplicates fall away on the unique key)
+   * in one statement, and only then answer; processing happens in the queue.
+   */
+  async receivePush(platform: string, connectionId: string, push: IncomingPush): Promise<PushReceipt> {
+    const resolved = await this.connections.resolve(connectionId);
+    if (!resolved || resolved.connection.platform !== platform) throw notFound('connection');
+    const adapter = this.adapters.get(platform);
+    let verified;
+    try {
+      verified = adapter.verifyWebhook(push, resolved.adapterConnection, new Date());
+    } catch (error) {
+      if (error instanceof WebhookSignatureError)
+        throw new DomainError(ErrorCode.INVALID_SIGNATURE, `signature rejected: ${error.message}`);
+      throw error;
+    }
+    const storedIds = await this.storeEvents(resolved.connection, verified.events);
+    await this.enqueue(storedIds);
+    return {
+      status: verified.reply?.status ?? 200,
+      body: verified.reply?.body ?? {
+        received: verified.events.length,
+        duplicates: verified.events.length - storedIds.length,
+      },
+      stored: storedIds.length,
+      duplicates: verified.events.length - storedIds.length,
+    };
+  }
+
+  async storeEvents(
+    connection: Pick<Connection, 'id' | 'tenantId'>,
+    events: InboundEventDraft[],
+  ): Promise<string[]> {
+    if (events.length === 0) return [];
+    const values: unknown[] = [];
+    const rows = events.map((event, index) => {
+      const base = index * 6;
+      values.push(
+        connection.tenantId,
+        connection.id,
+        event.dedupeKey,
+        event.eventType,
+        event.externalId,
+        event.payload,
+      );
+      return `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}, $${base + 6})`;
+    });
+    const inserted = (await this.dataSource.query(
+      `INSERT INTO inbound_events (tenant_id, connection_id, dedupe_key, event_type, external_id, payload)
+       VALUES ${rows.join(', ')}
+       ON CONFLICT (connection_id, dedupe_key) DO NOTHING
+       RETURNING id`,
+      values,
+    )) as { id: string }[];
+    return inserted.map((row) => row.id);
+  }
+
+  /** Best effort: an event that misses the queue (Redis down) stays `received` and the sweeper enqueues it. */
+  async enqueue(eventIds: string[]): Promise<void> {
+    if (eventIds.length === 0) return;
+    try {
+      await withTimeout(
+        this.ingestQueue.addBulk(
+          eventIds.map((eventId) => ({
+            name: JobName.ProcessInboundEvent,
+            data: { eventId },
+            opts: { jobId: `event:${eventId}` },
+          })),
+        ),
+        ENQUEUE_TIMEOUT_MS,
+      );
+    } catch (error) {
+      this.logger.warn(
+        `queued later by the sweeper (${eventIds.length} events): ${(error as Error).message}`,
+      );
+    }
+  }
+
+  /** Re-enqueues events stored but never processed: Redis was down, or a worker died holding them. */
+  async sweep(olderThanMs: number): Promise<number> {
+    const rows = (await this.dataSource.query(
+      `SELECT id FROM inbound_events WHERE status = 'received' AND received_at < now() - make_interval(secs => $1)
+       ORDER BY received_at LIMIT 1000`,
+      [olderThanMs / 1000],
+    )) as { id: string }[];
+    await this.enqueue(rows.map((row) => row.id));
+    return rows.length;
+  }
+
+  /** Idempotent: a processed event is skipped, and the ticket write ignores anything not newer than the ticket. */
+  async processEvent(eventId: string, finalAttempt: boolean): Promise<void> {
+    const event = await this.dataSource.getRepository(InboundEvent).findOne({ where: { id: eventId } });
+    if (!event || event.status === 'processed' || event.status === 'ignored') return;
+    const resolved = await this.connections.resolve(event.connectionId);
+    if (!resolved) {
+      await this.finish(event.id, 'ignored', null, 'the connection was deleted');
+      return;
+    }
+    let item: NormalizedCase | null;
+    try {
+      item = await this.adapters.get(resolved.connection.platform).resolveEvent(this.context(resolved), {
+        dedupeKey: event.dedupeKey,
+        eventType: event.eventType,
+        externalId: event.externalId,
+        payload: event.payload,
+      });
+    } catch (error) {
+      const permanent =
+        error instanceof AdapterError &&
+        [AdapterErrorCode.INVALID, AdapterErrorCode.UNSUPPORTED].includes(error.code);
+      if (permanent || finalAttempt) {
+        await this.finish(event.id, 'failed', null, (error as Error).message);
+        return;
+      }
+      await this.dataSource.query(
+        `UPDATE inbound_events SET attempts = attempts + 1, error = $2 WHERE id = $1`,
+        [event.id, (error as Error).message],
+      );
+      throw error;
+    }
+    if (!item) {
+      await this.finish(event.id, 'ignored', null, null);
+      return;
+    }
+    const outcome = await this.ingestCase(resolved.connection, item, { type: 'push', eventId: event.id });
+    await this.finish(event.id, 'processed', outcome.ticketId, null);
+  }
+
+  async ingestCase(
+    connection: Pick<Connection, 'id' | 'tenantId' | 'platform'>,
+    item: NormalizedCase,
+    source: { type: 'push'; eventId: string } | { type: 'pull' },
+  ): Promise<UpsertOutcome> {
+    return this.dataSource.transaction(async (manager) => {
+      const outcome = await this.writer.upsertCase(connection, item, this.triage.triage(item), manager);
+      const entries: TimelineEntry[] = [];
+      const base = {
+        tenantId: connection.tenantId,
+        ticketId: outcome.ticketId,
+        actorType: 'platform' as const,
+      };
+      if (outcome.outcome === 'created') {
+        entries.push({
+          ...base,
+          type: 'ticket.created',
+          data: { source: source.type, stage: item.stage, kind: item.kind },
+        });
+      } else if (outcome.outcome === 'updated' && outcome.previousStage !== item.stage) {
+        entries.push({
+          ...base,
+          type: 'ticket.stage_changed',
+          data: { from: outcome.previousStage, to: item.stage, source: source.type },
+        });
+      }
+      await this.writer.appendTimeline(entries, manager);
+      return outcome;
+    });
+  }
+
+  async listEvents(
+    tenantId: string,
+    connectionId: string,
+    status: string | undefined,
+    limit: number,
+  ): Promise<InboundEvent[]> {
+    await this.connections.find(tenantId, connectionId);
+    const query = this.dataSource
+      .getRepository(InboundEvent)
+      .createQueryBuilder('e')
+      .where('e.connection_id = :connectionId AND e.tenant_id = :tenantId', { connectionId, tenantId })
+      .orderBy('e.received_at', 'DESC')
+      .limit(limit);
+    if (status) query.andWhere('e.status = :status', { status });
+    return query.getMany();
+  }
+
+  async retryEvent(tenantId: string, connectionId: string, eventId: string): Promise<InboundEvent> {
+    await this.connections.find(tenantId, connectionId);
+    const rows = (await this.dataSource.query(
+      `UPDATE inbound_events SET status = 'received', error = NULL, attempts = 0
+       WHERE id = $1 AND connection_id = $2 AND tenant_id = $3 AND status IN ('failed', 'ignored')
+       RETURNING id`,
+      [eventId, connectionId, tenantId],
+    )) as unknown[][];
+    const updated = (rows[0] ?? []) as { id: string }[];
+    const event = await this.dataSource
+      .getRepository(InboundEvent)
+      .findOne({ where: { id: eventId, connectionId, tenantId } });
+    if (!event) throw notFound('event');
+    if (updated.length === 0 && event.status !== 'received') {
+      throw new DomainError(
+        ErrorCode.CONFLICT,
+        `only failed or ignored events can be retried; this one is ${event.status}`,
+      );
+    }
+    await this.ingestQueue.add(
+      JobName.ProcessInboundEvent,
+      { eventId },
+      { jobId: `event:${eventId}:retry:${Date.now()}` },
+    );
+    return event;
+  }
+
+  context(resolved: ResolvedConnection): AdapterContext {
+    return { connection: resolved.adapterConnection, limiter: UNLIMITED, now: () => new Date() };
+  }
+
+  private async finish(
+    eventId: string,
+    status: 'processed' | 'ignored' | 'failed',
+    ticketId: string | null,
+    error: string | null,
+  ): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE inbound_events SET status = $2, ticket_id = $3, error = $4, processed_at = now(), attempts = attempts + 1 WHERE id = $1`,
+      [eventId, status, ticketId, error],
+    );
+  }
+}

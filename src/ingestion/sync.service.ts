@@ -1,0 +1,141 @@
+import { InjectQueue } from '@nestjs/bull';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Queue } from 'bull';
+import { DataSource } from 'typeorm';
+import { AdapterError } from '../../adapters/contract';
+import { DomainError, ErrorCode } from '../common/domain-error';
+import { AdapterRegistry } from '../connections/adapter-registry.service';
+import { ConnectionsService } from '../connections/connections.service';
+import { JobName, QueueName } from '../queue/queue.constants';
+import { IngestionService } from './ingestion.service';
+
+export interface SyncConnectionJob {
+  connectionId: string;
+}
+
+export interface SyncRunResult {
+  pages: number;
+  cases: number;
+  messages: number;
+  caughtUp: boolean;
+}
+
+/** Pages one sync job may take before it hands over to a fresh job, so one big backfill never hogs a worker. */
+const MAX_PAGES_PER_JOB = 50;
+
+@Injectable()
+export class SyncService {
+  private readonly logger = new Logger(SyncService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectQueue(QueueName.Sync) private readonly syncQueue: Queue<SyncConnectionJob>,
+    private readonly connections: ConnectionsService,
+    private readonly adapters: AdapterRegistry,
+    private readonly ingestion: IngestionService,
+  ) {}
+
+  /** `POST /v1/connections/:id/sync`: one job per connection at a time, whatever the number of requests. */
+  async requestSync(tenantId: string, connectionId: string): Promise<{ queued: boolean; jobId: string }> {
+    const connection = await this.connections.find(tenantId, connectionId);
+    const adapter = this.adapters.get(connection.platform);
+    if (!adapter.pull && !adapter.consumeMessages) {
+      throw new DomainError(
+        ErrorCode.UNPROCESSABLE,
+        `${connection.platform} only pushes; there is nothing to pull`,
+      );
+    }
+    return this.enqueue(connectionId);
+  }
+
+  async enqueue(connectionId: string): Promise<{ queued: boolean; jobId: string }> {
+    const jobId = `sync:${connectionId}`;
+    const existing = await this.syncQueue.getJob(jobId);
+    if (existing && !(await existing.isCompleted()) && !(await existing.isFailed()))
+      return { queued: false, jobId };
+    if (existing) await existing.remove();
+    await this.syncQueue.add(
+      JobName.SyncConnection,
+      { connectionId },
+      { jobId, attempts: 3, backoff: { type: 'exponential', delay: 5_000 } },
+    );
+    return { queued: true, jobId };
+  }
+
+  /** Claims the connections whose next run is due and queues them; claiming moves the next run forward first. */
+  async enqueueDue(): Promise<number> {
+    const rows = (await this.dataSource.query(
+      `UPDATE connections SET sync_next_run_at = now() + make_interval(secs => poll_interval_seconds)
+       WHERE id IN (
+         SELECT id FROM connections
+         WHERE deleted_at IS NULL AND status <> 'paused' AND sync_next_run_at <= now()
+         ORDER BY sync_next_run_at LIMIT 100 FOR UPDATE SKIP LOCKED
+       )
+       RETURNING id`,
+    )) as [{ id: string }[], number];
+    for (const row of rows[0]) await this.enqueue(row.id);
+    return rows[0].length;
+  }
+
+  /** Pulls pages until caught up (or the page budget is spent), storing the cursor only after each page's cases. */
+  async run(connectionId: string): Promise<SyncRunResult> {
+    const resolved = await this.connections.resolve(connectionId);
+    const result: SyncRunResult = { pages: 0, cases: 0, messages: 0, caughtUp: true };
+    if (!resolved || resolved.connection.status === 'paused') return result;
+    const { connection } = resolved;
+    const adapter = this.adapters.get(connection.platform);
+    const context = this.ingestion.context(resolved);
+    await this.dataSource.query(`UPDATE connections SET sync_last_started_at = now() WHERE id = $1`, [
+      connectionId,
+    ]);
+    try {
+      if (adapter.consumeMessages) {
+        const consumed = await adapter.consumeMessages(context);
+        const stored = await this.ingestion.storeEvents(connection, consumed.events);
+        await consumed.confirm();
+        await this.ingestion.enqueue(stored);
+        result.messages = consumed.events.length;
+      }
+      if (adapter.pull) {
+        const row = (await this.dataSource.query(`SELECT sync_cursor FROM connections WHERE id = $1`, [
+          connectionId,
+        ])) as {
+          sync_cursor: string | null;
+        }[];
+        let cursor = row[0]?.sync_cursor ?? null;
+        let hasMore = true;
+        while (hasMore && result.pages < MAX_PAGES_PER_JOB) {
+          const page = await adapter.pull(context, cursor);
+          for (const item of page.cases) await this.ingestion.ingestCase(connection, item, { type: 'pull' });
+          cursor = page.nextCursor;
+          hasMore = page.hasMore;
+          result.pages += 1;
+          result.cases += page.cases.length;
+          await this.dataSource.query(`UPDATE connections SET sync_cursor = $2 WHERE id = $1`, [
+            connectionId,
+            cursor,
+          ]);
+        }
+        result.caughtUp = !hasMore;
+      }
+      await this.dataSource.query(
+        `UPDATE connections SET sync_last_success_at = now(), sync_last_error = NULL,
+           status = CASE WHEN status = 'error' THEN 'active' ELSE status END,
+           sync_next_run_at = CASE WHEN $2 THEN now() + make_interval(secs => poll_interval_seconds) ELSE now() END
+         WHERE id = $1`,
+        [connectionId, result.caughtUp],
+      );
+      return result;
+    } catch (error) {
+      const message =
+        error instanceof AdapterError ? `${error.code}: ${error.message}` : (error as Error).message;
+      this.logger.warn(`sync of connection ${connectionId} failed: ${message}`);
+      await this.dataSource.query(
+        `UPDATE connections SET sync_last_error = $2, sync_last_error_at = now() WHERE id = $1`,
+        [connectionId, message],
+      );
+      throw error;
+    }
+  }
+}

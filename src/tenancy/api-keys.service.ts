@@ -1,0 +1,108 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { createHash, randomBytes } from 'node:crypto';
+import { DataSource, IsNull, type EntityManager } from 'typeorm';
+import { notFound } from '../common/domain-error';
+import { ApiKey, type ApiKeyRole } from './api-key.entity';
+import type { Principal } from './auth.decorators';
+
+const KEY_PREFIX = 'mah_';
+const CACHE_TTL_MS = 30_000;
+
+export interface IssuedApiKey {
+  id: string;
+  role: ApiKeyRole;
+  name: string | null;
+  key: string;
+  createdAt: Date;
+}
+
+export interface ApiKeyView {
+  id: string;
+  role: ApiKeyRole;
+  name: string | null;
+  prefix: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+}
+
+/** Keys are 256 random bits, so one SHA-256 is enough to store them: nothing to brute-force. */
+function hashKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
+@Injectable()
+export class ApiKeysService {
+  /** Authentication runs on every request; a short cache spares the database, revocation clears it. */
+  private readonly cache = new Map<string, { principal: Principal; expiresAt: number }>();
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async issue(
+    tenantId: string,
+    role: ApiKeyRole,
+    name: string | null,
+    manager?: EntityManager,
+  ): Promise<IssuedApiKey> {
+    const key = `${KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
+    const repository = (manager ?? this.dataSource.manager).getRepository(ApiKey);
+    const inserted = await repository
+      .createQueryBuilder()
+      .insert()
+      .values({ tenantId, role, name, prefix: key.slice(0, 12), keyHash: hashKey(key) })
+      .returning(['id', 'createdAt'])
+      .execute();
+    const row = inserted.generatedMaps[0] as { id: string; createdAt: Date };
+    return { id: row.id, role, name, key, createdAt: row.createdAt };
+  }
+
+  async list(tenantId: string): Promise<ApiKeyView[]> {
+    const keys = await this.dataSource.getRepository(ApiKey).find({
+      where: { tenantId, revokedAt: IsNull() },
+      order: { createdAt: 'ASC' },
+    });
+    return keys.map(({ id, role, name, prefix, createdAt, lastUsedAt }) => ({
+      id,
+      role,
+      name,
+      prefix,
+      createdAt,
+      lastUsedAt,
+    }));
+  }
+
+  async revoke(tenantId: string, id: string): Promise<void> {
+    const result = await this.dataSource
+      .getRepository(ApiKey)
+      .createQueryBuilder()
+      .update()
+      .set({ revokedAt: () => 'now()' })
+      .where('id = :id AND tenant_id = :tenantId AND revoked_at IS NULL', { id, tenantId })
+      .execute();
+    if (!result.affected) throw notFound('API key');
+    for (const [hash, entry] of this.cache) if (entry.principal.apiKeyId === id) this.cache.delete(hash);
+  }
+
+  async authenticate(key: string): Promise<Principal | null> {
+    if (!key.startsWith(KEY_PREFIX)) return null;
+    const hash = hashKey(key);
+    const cached = this.cache.get(hash);
+    if (cached && cached.expiresAt > Date.now()) return cached.principal;
+    const row = await this.dataSource
+      .getRepository(ApiKey)
+      .createQueryBuilder()
+      .update()
+      .set({ lastUsedAt: () => 'now()' })
+      .where('key_hash = :hash AND revoked_at IS NULL', { hash })
+      .returning(['id', 'tenantId', 'role'])
+      .execute();
+    const found = row.raw[0] as { id: string; tenant_id: string; role: ApiKeyRole } | undefined;
+    if (!found) {
+      this.cache.delete(hash);
+      return null;
+    }
+    const principal: Principal = { tenantId: found.tenant_id, apiKeyId: found.id, role: found.role };
+    this.cache.set(hash, { principal, expiresAt: Date.now() + CACHE_TTL_MS });
+    return principal;
+  }
+}

@@ -1,0 +1,127 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type SelectQueryBuilder } from 'typeorm';
+import { decodeCursor, encodeCursor, type Page } from '../common/cursor';
+import { notFound } from '../common/domain-error';
+import type { ListTicketsQuery, TicketSort } from './dto/list-tickets.query';
+import { searchQuery } from './search-tokens';
+import { TicketEvent } from './ticket-event.entity';
+import { toTicketView, toTimelineEntry, type TicketView, type TimelineEntryView } from './ticket-view';
+import { Ticket } from './ticket.entity';
+import { severityRank } from './ticket-vocabulary';
+
+interface SortSpec {
+  /** SQL expressions of the keyset, all in one direction, ending with the id. */
+  keys: string[];
+  direction: 'ASC' | 'DESC';
+  values(ticket: Ticket): (string | number)[];
+}
+
+const SLA_DUE = `coalesce(t.sla_resolution_due_at, 'infinity'::timestamptz)`;
+
+const SORTS: Record<TicketSort, SortSpec> = {
+  '-createdAt': {
+    keys: ['t.created_at', 't.id'],
+    direction: 'DESC',
+    values: (t) => [t.createdAt.toISOString(), t.id],
+  },
+  '-updatedAt': {
+    keys: ['t.updated_at', 't.id'],
+    direction: 'DESC',
+    values: (t) => [t.updatedAt.toISOString(), t.id],
+  },
+  slaDue: {
+    keys: [SLA_DUE, 't.id'],
+    direction: 'ASC',
+    values: (t) => [t.slaResolutionDueAt ? t.slaResolutionDueAt.toISOString() : 'infinity', t.id],
+  },
+  '-severity': {
+    keys: ['t.severity_rank', 't.created_at', 't.id'],
+    direction: 'DESC',
+    values: (t) => [severityRank(t.severity), t.createdAt.toISOString(), t.id],
+  },
+};
+
+export interface TicketDetail extends TicketView {
+  timeline: TimelineEntryView[];
+}
+
+@Injectable()
+export class TicketsService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async list(tenantId: string, query: ListTicketsQuery): Promise<Page<TicketView>> {
+    const limit = query.limit ?? 50;
+    const sort = SORTS[query.sort ?? '-createdAt'];
+    const builder = this.dataSource
+      .getRepository(Ticket)
+      .createQueryBuilder('t')
+      .where('t.tenant_id = :tenantId', { tenantId });
+    this.applyFilters(builder, query);
+    if (query.cursor) {
+      const values = decodeCursor(query.cursor, sort.keys.length);
+      const placeholders = values.map((_, index) => `:cursor${index}`);
+      const comparison = sort.direction === 'DESC' ? '<' : '>';
+      builder.andWhere(
+        `(${sort.keys.join(', ')}) ${comparison} (${placeholders.join(', ')})`,
+        Object.fromEntries(values.map((value, index) => [`cursor${index}`, value])),
+      );
+    }
+    for (const key of sort.keys) builder.addOrderBy(key, sort.direction);
+    const rows = await builder.limit(limit + 1).getMany();
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      data: page.map((ticket) => toTicketView(ticket)),
+      nextCursor: rows.length > limit && last ? encodeCursor(sort.values(last)) : null,
+    };
+  }
+
+  async get(tenantId: string, id: string, includeRaw: boolean): Promise<TicketDetail> {
+    const builder = this.dataSource
+      .getRepository(Ticket)
+      .createQueryBuilder('t')
+      .where('t.id = :id AND t.tenant_id = :tenantId', { id, tenantId });
+    if (includeRaw) builder.addSelect('t.raw');
+    const ticket = await builder.getOne();
+    if (!ticket) throw notFound('ticket');
+    const events = await this.dataSource
+      .getRepository(TicketEvent)
+      .find({ where: { ticketId: id }, order: { id: 'ASC' } });
+    return { ...toTicketView(ticket, includeRaw), timeline: events.map(toTimelineEntry) };
+  }
+
+  private applyFilters(builder: SelectQueryBuilder<Ticket>, query: ListTicketsQuery): void {
+    const lists = {
+      status: query.status,
+      stage: query.stage,
+      platform: query.platform,
+      department: query.department,
+      severity: query.severity,
+      category: query.category,
+      kind: query.kind,
+      sla_state: query.slaState,
+    };
+    for (const [column, values] of Object.entries(lists)) {
+      if (values && values.length > 0)
+        builder.andWhere(`t.${column} IN (:...${column})`, { [column]: values });
+    }
+    if (query.connectionId)
+      builder.andWhere('t.connection_id = :connectionId', { connectionId: query.connectionId });
+    if (query.assigneeId === 'none') builder.andWhere('t.assignee_id IS NULL');
+    else if (query.assigneeId)
+      builder.andWhere('t.assignee_id = :assigneeId', { assigneeId: query.assigneeId });
+    if (query.tag) builder.andWhere(':tag = ANY(t.tags)', { tag: query.tag });
+    if (query.createdFrom)
+      builder.andWhere('t.created_at >= :createdFrom', { createdFrom: query.createdFrom });
+    if (query.createdTo) builder.andWhere('t.created_at < :createdTo', { createdTo: query.createdTo });
+    const q = query.q?.trim();
+    if (q) {
+      const tsquery = searchQuery(q);
+      if (tsquery) builder.andWhere('t.search_vector @@ CAST(:tsquery AS tsquery)', { tsquery });
+      builder.andWhere(`t.search_text ILIKE :like ESCAPE '\\'`, {
+        like: `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
+      });
+    }
+  }
+}
