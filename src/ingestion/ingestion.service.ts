@@ -244,7 +244,7 @@ export class IngestionService {
   async retryEvent(tenantId: string, connectionId: string, eventId: string): Promise<InboundEvent> {
     await this.connections.find(tenantId, connectionId);
     const rows = (await this.dataSource.query(
-      `UPDATE inbound_events SET status = 'received', error = NULL, attempts = 0
+      `UPDATE inbound_events SET status = 'received', error = NULL
        WHERE id = $1 AND connection_id = $2 AND tenant_id = $3 AND status IN ('failed', 'ignored')
        RETURNING id`,
       [eventId, connectionId, tenantId],
