@@ -72,6 +72,9 @@ export class HttpExceptionFilter implements ExceptionFilter {
         details: exception.details,
       };
     }
+    if (exception instanceof HttpException && isBodyParserError(exception.cause)) {
+      return this.toBody(exception.cause);
+    }
     if (exception instanceof HttpException) {
       const statusCode = exception.getStatus();
       const answer = exception.getResponse();
