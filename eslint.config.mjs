@@ -18,7 +18,7 @@ export default tseslint.config(
       ],
     },
   },
-  { files: ['config/**/*.ts', 'test/**/*.ts'], rules: { 'no-restricted-syntax': 'off' } },
+  { files: ['config/**/*.ts', 'test/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts'], rules: { 'no-restricted-syntax': 'off' } },
   {
     files: ['adapters/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: ['**/src/**'] }] },
