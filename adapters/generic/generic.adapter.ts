@@ -57,8 +57,8 @@ export class GenericAdapter implements MarketplaceAdapter {
     };
   }
 
-  resolveEvent(_ctx: unknown, event: InboundEventDraft): Promise<NormalizedCase> {
-    return Promise.resolve(mapGenericCase(parseGenericPush(event.payload).data));
+  async resolveEvent(_ctx: unknown, event: InboundEventDraft): Promise<NormalizedCase> {
+    return mapGenericCase(parseGenericPush(event.payload).data);
   }
 
   perform(): Promise<ActionOutcome> {
