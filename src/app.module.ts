@@ -9,6 +9,7 @@ import { IngestionModule } from './ingestion/ingestion.module';
 import { QueueModule } from './queue/queue.module';
 import { TenancyModule } from './tenancy/tenancy.module';
 import { TicketsModule } from './tickets/tickets.module';
+import { OutboxModule } from './webhooks/outbox.module';
 
 @Module({})
 export class AppModule {
@@ -20,6 +21,7 @@ export class AppModule {
         AppConfigModule.forRoot(config),
         TypeOrmModule.forRoot({ ...databaseOptions(config), migrationsRun: true }),
         QueueModule,
+        OutboxModule,
         TenancyModule,
         ConnectionsModule,
         TicketsModule,

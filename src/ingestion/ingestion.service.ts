@@ -20,6 +20,8 @@ import { ConnectionsService, type ResolvedConnection } from '../connections/conn
 import { JobName, QueueName } from '../queue/queue.constants';
 import { TriageService } from '../routing/triage.service';
 import { TicketWriter, type TimelineEntry, type UpsertOutcome } from '../tickets/ticket-writer.service';
+import type { DomainEvent } from '../webhooks/domain-event.types';
+import { OutboxService } from '../webhooks/outbox.service';
 import { InboundEvent } from './inbound-event.entity';
 
 export interface PushReceipt {
@@ -63,6 +65,7 @@ export class IngestionService {
     private readonly adapters: AdapterRegistry,
     private readonly writer: TicketWriter,
     private readonly triage: TriageService,
+    private readonly outbox: OutboxService,
   ) {}
 
   /**

@@ -8,6 +8,7 @@ import { DomainError, ErrorCode } from '../common/domain-error';
 import { AdapterRegistry } from '../connections/adapter-registry.service';
 import { ConnectionsService } from '../connections/connections.service';
 import { JobName, QueueName } from '../queue/queue.constants';
+import { OutboxService } from '../webhooks/outbox.service';
 import { IngestionService } from './ingestion.service';
 
 export interface SyncConnectionJob {
@@ -34,6 +35,7 @@ export class SyncService {
     private readonly connections: ConnectionsService,
     private readonly adapters: AdapterRegistry,
     private readonly ingestion: IngestionService,
+    private readonly outbox: OutboxService,
   ) {}
 
   /** `POST /v1/connections/:id/sync`: one job per connection at a time, whatever the number of requests. */
@@ -131,10 +133,22 @@ export class SyncService {
       const message =
         error instanceof AdapterError ? `${error.code}: ${error.message}` : (error as Error).message;
       this.logger.warn(`sync of connection ${connectionId} failed: ${message}`);
-      await this.dataSource.query(
-        `UPDATE connections SET sync_last_error = $2, sync_last_error_at = now() WHERE id = $1`,
-        [connectionId, message],
-      );
+      await this.dataSource.transaction(async (manager) => {
+        await manager.query(
+          `UPDATE connections SET sync_last_error = $2, sync_last_error_at = now() WHERE id = $1`,
+          [connectionId, message],
+        );
+        await this.outbox.emit(
+          [
+            {
+              tenantId: connection.tenantId,
+              type: 'connection.sync_failed',
+              data: { connectionId, platform: connection.platform, error: message },
+            },
+          ],
+          manager,
+        );
+      });
       throw error;
     }
   }
