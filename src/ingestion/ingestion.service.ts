@@ -204,25 +204,46 @@ export class IngestionService {
     return this.dataSource.transaction(async (manager) => {
       const outcome = await this.writer.upsertCase(connection, item, this.triage.triage(item), manager);
       const entries: TimelineEntry[] = [];
-      const base = {
-        tenantId: connection.tenantId,
+      const events: DomainEvent[] = [];
+      const base = { tenantId: connection.tenantId, ticketId: outcome.ticketId };
+      const ticketRef = {
         ticketId: outcome.ticketId,
-        actorType: 'platform' as const,
+        externalId: item.externalId,
+        platform: connection.platform,
+        connectionId: connection.id,
       };
       if (outcome.outcome === 'created') {
+        const data = { stage: item.stage, kind: item.kind };
         entries.push({
+          ...base,
+          actorType: 'platform',
+          type: 'ticket.created',
+          data: { ...data, source: source.type },
+        });
+        events.push({
           ...base,
           type: 'ticket.created',
-          data: { source: source.type, stage: item.stage, kind: item.kind },
+          data: { ...ticketRef, ...data, number: outcome.number },
         });
-      } else if (outcome.outcome === 'updated' && outcome.previousStage !== item.stage) {
-        entries.push({
+      } else if (outcome.outcome === 'updated') {
+        events.push({
           ...base,
-          type: 'ticket.stage_changed',
-          data: { from: outcome.previousStage, to: item.stage, source: source.type },
+          type: 'ticket.updated',
+          data: { ...ticketRef, version: outcome.version, by: 'platform' },
         });
+        if (outcome.previousStage !== item.stage) {
+          const change = { from: outcome.previousStage, to: item.stage };
+          entries.push({
+            ...base,
+            actorType: 'platform',
+            type: 'ticket.stage_changed',
+            data: { ...change, source: source.type },
+          });
+          events.push({ ...base, type: 'ticket.stage_changed', data: { ...ticketRef, ...change } });
+        }
       }
       await this.writer.appendTimeline(entries, manager);
+      await this.outbox.emit(events, manager);
       return outcome;
     });
   }
