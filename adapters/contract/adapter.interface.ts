@@ -81,7 +81,7 @@ export type AdapterAction =
   | { type: 'approve_refund'; amount: MinorMoney | null }
   | { type: 'refuse_refund'; reason: string; reasonCode: string | null }
   | { type: 'approve_return'; returnAddress: ReturnAddress | null }
-  | { type: 'refuse_return'; reason: string }
+  | { type: 'refuse_return'; reason: string; reasonCode: string | null }
   | { type: 'confirm_return_received' }
   | { type: 'send_message'; text: string };
 
@@ -90,6 +90,11 @@ export interface ActionOutcome {
   response: unknown;
   /** The case as it stands after the action, when the platform returned it or it was re-fetched. */
   updatedCase: NormalizedCase | null;
+}
+
+export interface PerformOptions {
+  /** Stable across every retry of one decision; sent upstream where the platform deduplicates on it. */
+  idempotencyKey: string;
 }
 
 export interface CredentialField {
@@ -125,9 +130,19 @@ export interface MarketplaceAdapter {
 
   pull?(ctx: AdapterContext, cursor: string | null): Promise<PullPage>;
 
-  fetchCase?(ctx: AdapterContext, externalId: string): Promise<NormalizedCase>;
+  /** `externalOrderId` is passed where the hub knows it: some platforms (PDD) need it to look a case up. */
+  fetchCase?(
+    ctx: AdapterContext,
+    externalId: string,
+    externalOrderId?: string | null,
+  ): Promise<NormalizedCase>;
 
   consumeMessages?(ctx: AdapterContext): Promise<ConsumedMessages>;
 
-  perform(ctx: AdapterContext, action: AdapterAction, ticket: TicketForAction): Promise<ActionOutcome>;
+  perform(
+    ctx: AdapterContext,
+    action: AdapterAction,
+    ticket: TicketForAction,
+    options?: PerformOptions,
+  ): Promise<ActionOutcome>;
 }
