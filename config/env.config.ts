@@ -22,6 +22,12 @@ export interface AppConfig {
   schedulerIntervalMs: number;
   defaultPollIntervalSeconds: number;
   logLevel: 'error' | 'warn' | 'log' | 'debug';
+  /** Compresses SLA clocks for demos and tests: 3600 makes one real second count as one SLA hour. */
+  slaTimeScale: number;
+  /** How often workers look for SLA warnings and breaches whose timers were lost (Redis flushed, worker down). */
+  slaSweepIntervalMs: number;
+  /** How long a process keeps a tenant's routing rules and SLA policies before reading them again. */
+  settingsCacheTtlMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -79,6 +85,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError('HUB_ADMIN_TOKEN (16 characters or more) is required when NODE_ENV=production');
   }
   const key = masterKey(env, production);
+  const slaTimeScale = integer(env, 'HUB_SLA_TIME_SCALE', 1, 1, 86_400);
+  if (production && slaTimeScale !== 1)
+    throw new ConfigError('HUB_SLA_TIME_SCALE is for demos and tests only');
   return {
     nodeEnv,
     port,
@@ -101,5 +110,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     schedulerIntervalMs: integer(env, 'HUB_SCHEDULER_INTERVAL_MS', 5_000, 100, 3_600_000),
     defaultPollIntervalSeconds: integer(env, 'HUB_DEFAULT_POLL_INTERVAL_SECONDS', 300, 10, 86_400),
     logLevel,
+    slaTimeScale,
+    slaSweepIntervalMs: integer(env, 'HUB_SLA_SWEEP_INTERVAL_MS', 30_000, 100, 3_600_000),
+    settingsCacheTtlMs: integer(env, 'HUB_SETTINGS_CACHE_TTL_MS', 5_000, 0, 600_000),
   };
 }

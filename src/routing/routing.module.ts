@@ -1,8 +1,14 @@
 import { Module } from '@nestjs/common';
-import { TriageService } from './triage.service';
+import { SlaModule } from '../sla/sla.module';
+import { TicketsModule } from '../tickets/tickets.module';
+import { RoutingRulesController } from './routing-rules.controller';
+import { RoutingRulesService } from './routing-rules.service';
+import { RoutingService } from './routing.service';
 
 @Module({
-  providers: [TriageService],
-  exports: [TriageService],
+  imports: [TicketsModule, SlaModule],
+  controllers: [RoutingRulesController],
+  providers: [RoutingService, RoutingRulesService],
+  exports: [RoutingService],
 })
 export class RoutingModule {}

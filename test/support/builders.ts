@@ -52,3 +52,27 @@ export function signedGenericPush(
     },
   };
 }
+
+type SlaSeverity = 'critical' | 'high' | 'normal' | 'low';
+
+/**
+ * A `PUT /v1/sla-policies` body: every severity gets `[firstResponseMinutes, resolutionMinutes]`, a year
+ * unless given, so only the clocks a test is about run out while it runs.
+ */
+export function slaPolicies(minutes: Partial<Record<SlaSeverity, [number, number]>> = {}): {
+  policies: Record<SlaSeverity, { firstResponseMinutes: number; resolutionMinutes: number }>;
+} {
+  const year: [number, number] = [365 * 24 * 60, 365 * 24 * 60];
+  const policy = (severity: SlaSeverity) => {
+    const [firstResponseMinutes, resolutionMinutes] = minutes[severity] ?? year;
+    return { firstResponseMinutes, resolutionMinutes };
+  };
+  return {
+    policies: {
+      critical: policy('critical'),
+      high: policy('high'),
+      normal: policy('normal'),
+      low: policy('low'),
+    },
+  };
+}
