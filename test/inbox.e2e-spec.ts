@@ -103,7 +103,10 @@ describe('inbox: listing, filtering, searching and paging tickets', () => {
     expect(await ids({ department: 'complaints' })).toEqual(['A4']);
     expect(await ids({ platform: 'generic', connectionId })).toHaveLength(5);
     expect(await ids({ platform: 'shopify' })).toEqual([]);
-    expect(await ids({ status: 'new', severity: 'normal', slaState: 'ok' })).toHaveLength(5);
+    expect(await ids({ status: 'new', slaState: 'ok' })).toHaveLength(5);
+    // The VIP buyer's exchange goes up one tier.
+    expect(await ids({ severity: 'high' })).toEqual(['A5']);
+    expect(await ids({ severity: 'normal,low' })).toHaveLength(4);
   });
 
   it('filters unassigned tickets and by tag', async () => {

@@ -1,8 +1,21 @@
+import { Action } from '../actions/action.entity';
 import { Connection } from '../connections/connection.entity';
 import { InboundEvent } from '../ingestion/inbound-event.entity';
 import { ApiKey } from '../tenancy/api-key.entity';
 import { Tenant } from '../tenancy/tenant.entity';
 import { TicketEvent } from '../tickets/ticket-event.entity';
 import { Ticket } from '../tickets/ticket.entity';
+import { WebhookDelivery } from '../webhooks/webhook-delivery.entity';
+import { WebhookSubscription } from '../webhooks/webhook-subscription.entity';
 
-export const ENTITIES = [Tenant, ApiKey, Connection, InboundEvent, Ticket, TicketEvent];
+export const ENTITIES = [
+  Tenant,
+  ApiKey,
+  Connection,
+  InboundEvent,
+  Ticket,
+  TicketEvent,
+  Action,
+  WebhookSubscription,
+  WebhookDelivery,
+];

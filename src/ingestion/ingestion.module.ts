@@ -19,6 +19,8 @@ export class IngestionModule {
       : [];
     return {
       module: IngestionModule,
+      // Global: its services are used by actions, and registering it twice would start its processors twice.
+      global: true,
       imports: [ConnectionsModule, TicketsModule, RoutingModule],
       controllers: [WebhooksController, ConnectionEventsController],
       providers: [IngestionService, SyncService, ...workerProviders],

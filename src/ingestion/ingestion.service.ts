@@ -7,7 +7,6 @@ import {
   AdapterError,
   AdapterErrorCode,
   WebhookSignatureError,
-  UNLIMITED,
   type AdapterContext,
   type IncomingPush,
   type InboundEventDraft,
@@ -17,8 +16,9 @@ import { DomainError, ErrorCode, notFound } from '../common/domain-error';
 import { AdapterRegistry } from '../connections/adapter-registry.service';
 import type { Connection } from '../connections/connection.entity';
 import { ConnectionsService, type ResolvedConnection } from '../connections/connections.service';
+import { RateLimiterFactory } from '../connections/rate-limiter.factory';
 import { JobName, QueueName } from '../queue/queue.constants';
-import { TriageService } from '../routing/triage.service';
+import { RoutingService } from '../routing/routing.service';
 import { TicketWriter, type TimelineEntry, type UpsertOutcome } from '../tickets/ticket-writer.service';
 import type { DomainEvent } from '../webhooks/domain-event.types';
 import { OutboxService } from '../webhooks/outbox.service';
@@ -64,8 +64,9 @@ export class IngestionService {
     private readonly connections: ConnectionsService,
     private readonly adapters: AdapterRegistry,
     private readonly writer: TicketWriter,
-    private readonly triage: TriageService,
+    private readonly routing: RoutingService,
     private readonly outbox: OutboxService,
+    private readonly limiters: RateLimiterFactory,
   ) {}
 
   /**
@@ -202,7 +203,8 @@ export class IngestionService {
     source: { type: 'push'; eventId: string } | { type: 'pull' },
   ): Promise<UpsertOutcome> {
     return this.dataSource.transaction(async (manager) => {
-      const outcome = await this.writer.upsertCase(connection, item, this.triage.triage(item), manager);
+      const routed = await this.routing.route(connection, item);
+      const outcome = await this.writer.upsertCase(connection, item, routed.triage, manager);
       const entries: TimelineEntry[] = [];
       const events: DomainEvent[] = [];
       const base = { tenantId: connection.tenantId, ticketId: outcome.ticketId };
@@ -244,6 +246,7 @@ export class IngestionService {
       }
       await this.writer.appendTimeline(entries, manager);
       await this.outbox.emit(events, manager);
+      await this.routing.settle(connection, item, routed, outcome, manager);
       return outcome;
     });
   }
@@ -293,7 +296,11 @@ export class IngestionService {
   }
 
   context(resolved: ResolvedConnection): AdapterContext {
-    return { connection: resolved.adapterConnection, limiter: UNLIMITED, now: () => new Date() };
+    return {
+      connection: resolved.adapterConnection,
+      limiter: this.limiters.forConnection(resolved.connection),
+      now: () => new Date(),
+    };
   }
 
   private async finish(

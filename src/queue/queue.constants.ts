@@ -3,11 +3,17 @@ import type { JobOptions } from 'bull';
 export enum QueueName {
   Ingest = 'ingest',
   Sync = 'sync',
+  Actions = 'actions',
+  Webhooks = 'webhooks',
+  Sla = 'sla',
 }
 
 export enum JobName {
   ProcessInboundEvent = 'process-inbound-event',
   SyncConnection = 'sync-connection',
+  PerformAction = 'perform-action',
+  DeliverWebhook = 'deliver-webhook',
+  CheckSla = 'check-sla',
 }
 
 /** Set once for every job: bounded retries with backoff, finished jobs removed, failures kept for a look. */
@@ -17,3 +23,10 @@ export const DEFAULT_JOB_OPTIONS: JobOptions = {
   removeOnComplete: true,
   removeOnFail: 1_000,
 };
+
+/** Waits what the platform asked for (`retryAfterMs` on a RATE_LIMITED error), else doubles from 2 s up to 5 min. */
+export function adapterBackoff(attemptsMade: number, error: Error): number {
+  const asked = (error as Error & { retryAfterMs?: number }).retryAfterMs;
+  if (typeof asked === 'number' && asked >= 0) return Math.min(asked + 250, 15 * 60_000);
+  return Math.min(2_000 * 2 ** Math.max(0, attemptsMade - 1), 5 * 60_000);
+}

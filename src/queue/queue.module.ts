@@ -3,7 +3,7 @@ import { Global, Module } from '@nestjs/common';
 import Redis, { type RedisOptions } from 'ioredis';
 import type { AppConfig } from '../../config/env.config';
 import { APP_CONFIG } from '../config.module';
-import { DEFAULT_JOB_OPTIONS, QueueName } from './queue.constants';
+import { adapterBackoff, DEFAULT_JOB_OPTIONS, QueueName } from './queue.constants';
 
 /** Bull's blocking and subscriber connections must wait forever; the command connection fails fast instead. */
 function createRedisClient(
@@ -16,7 +16,22 @@ function createRedisClient(
   return new Redis(config.redisUrl, { ...shared, maxRetriesPerRequest: null, enableReadyCheck: false });
 }
 
-const queues = BullModule.registerQueue({ name: QueueName.Ingest }, { name: QueueName.Sync });
+const queues = BullModule.registerQueue(
+  { name: QueueName.Ingest },
+  { name: QueueName.Sync },
+  {
+    name: QueueName.Actions,
+    // A worker that dies mid-action is noticed within seconds; the action ledger makes the re-run safe.
+    settings: {
+      lockDuration: 10_000,
+      stalledInterval: 5_000,
+      maxStalledCount: 5,
+      backoffStrategies: { adapter: adapterBackoff },
+    },
+  },
+  { name: QueueName.Webhooks },
+  { name: QueueName.Sla },
+);
 
 @Global()
 @Module({

@@ -145,4 +145,13 @@ export class Ticket {
 
   @Column('integer')
   version: number;
+
+  @Column('smallint', { name: 'csat_score', nullable: true })
+  csatScore: number | null;
+
+  @Column('text', { name: 'csat_comment', nullable: true })
+  csatComment: string | null;
+
+  @Column('timestamptz', { name: 'solved_at', nullable: true })
+  solvedAt: Date | null;
 }

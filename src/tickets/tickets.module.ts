@@ -1,11 +1,14 @@
 import { Module } from '@nestjs/common';
+import { SlaModule } from '../sla/sla.module';
+import { TicketWorkflowService } from './ticket-workflow.service';
 import { TicketWriter } from './ticket-writer.service';
 import { TicketsController } from './tickets.controller';
 import { TicketsService } from './tickets.service';
 
 @Module({
+  imports: [SlaModule],
   controllers: [TicketsController],
-  providers: [TicketsService, TicketWriter],
-  exports: [TicketsService, TicketWriter],
+  providers: [TicketsService, TicketWriter, TicketWorkflowService],
+  exports: [TicketsService, TicketWriter, TicketWorkflowService],
 })
 export class TicketsModule {}

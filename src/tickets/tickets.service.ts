@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type SelectQueryBuilder } from 'typeorm';
+import { toActionView, type ActionView } from '../actions/action-view';
+import { Action } from '../actions/action.entity';
 import { decodeCursor, encodeCursor, type Page } from '../common/cursor';
 import { notFound } from '../common/domain-error';
 import type { ListTicketsQuery, TicketSort } from './dto/list-tickets.query';
@@ -44,6 +46,7 @@ const SORTS: Record<TicketSort, SortSpec> = {
 
 export interface TicketDetail extends TicketView {
   timeline: TimelineEntryView[];
+  actions: ActionView[];
 }
 
 @Injectable()
@@ -85,10 +88,15 @@ export class TicketsService {
     if (includeRaw) builder.addSelect('t.raw');
     const ticket = await builder.getOne();
     if (!ticket) throw notFound('ticket');
-    const events = await this.dataSource
-      .getRepository(TicketEvent)
-      .find({ where: { ticketId: id }, order: { id: 'ASC' } });
-    return { ...toTicketView(ticket, includeRaw), timeline: events.map(toTimelineEntry) };
+    const [events, actions] = await Promise.all([
+      this.dataSource.getRepository(TicketEvent).find({ where: { ticketId: id }, order: { id: 'ASC' } }),
+      this.dataSource.getRepository(Action).find({ where: { ticketId: id }, order: { createdAt: 'ASC' } }),
+    ]);
+    return {
+      ...toTicketView(ticket, includeRaw),
+      timeline: events.map(toTimelineEntry),
+      actions: actions.map(toActionView),
+    };
   }
 
   private applyFilters(builder: SelectQueryBuilder<Ticket>, query: ListTicketsQuery): void {

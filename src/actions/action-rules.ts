@@ -1,0 +1,28 @@
+import type { ActionType, TicketStage } from '../../adapters/contract';
+
+/**
+ * Decisions of one kind a ticket can have only one of at a time (two agents approving the same refund make
+ * one upstream call). Messages are not decisions: each one is its own.
+ */
+export const DECISION_KEYS: Record<ActionType, string | null> = {
+  approve_refund: 'refund',
+  refuse_refund: 'refund',
+  approve_return: 'return',
+  refuse_return: 'return',
+  confirm_return_received: 'return_received',
+  send_message: null,
+};
+
+/** The stages a case reaches once a decision has taken effect upstream, to tell after a crash whether it did. */
+export const STAGES_AFTER: Record<ActionType, readonly TicketStage[] | null> = {
+  approve_refund: ['refunding', 'refunded', 'closed'],
+  refuse_refund: ['refused', 'closed', 'arbitration'],
+  approve_return: ['awaiting_return', 'return_shipped', 'return_received', 'refunding', 'refunded'],
+  refuse_return: ['refused', 'closed', 'arbitration'],
+  confirm_return_received: ['return_received', 'refunding', 'refunded'],
+  send_message: null,
+};
+
+export function decisionTookEffect(type: ActionType, stage: TicketStage): boolean {
+  return STAGES_AFTER[type]?.includes(stage) ?? false;
+}

@@ -1,0 +1,487 @@
+import { InjectQueue } from '@nestjs/bull';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Queue } from 'bull';
+import { DataSource } from 'typeorm';
+import {
+  AdapterError,
+  AdapterErrorCode,
+  type AdapterAction,
+  type AdapterContext,
+  type NormalizedCase,
+  type ReturnAddress,
+  type TicketForAction,
+} from '../../adapters/contract';
+import { decimalToMinor } from '../../adapters/shared/money';
+import { DomainError, ErrorCode, notFound } from '../common/domain-error';
+import { AdapterRegistry } from '../connections/adapter-registry.service';
+import { ConnectionsService, type ResolvedConnection } from '../connections/connections.service';
+import { RateLimiterFactory } from '../connections/rate-limiter.factory';
+import { IngestionService } from '../ingestion/ingestion.service';
+import { JobName, QueueName } from '../queue/queue.constants';
+import { SlaService } from '../sla/sla.service';
+import { Ticket } from '../tickets/ticket.entity';
+import type { ActorType } from '../tickets/ticket-vocabulary';
+import { TicketWriter } from '../tickets/ticket-writer.service';
+import { OutboxService } from '../webhooks/outbox.service';
+import { DECISION_KEYS, decisionTookEffect } from './action-rules';
+import { toActionView, type ActionView } from './action-view';
+import { Action } from './action.entity';
+import type { CreateActionDto } from './dto/create-action.dto';
+
+export interface Actor {
+  type: ActorType;
+  id: string | null;
+}
+
+export interface PerformActionJob {
+  actionId: string;
+}
+
+/** Raised to make Bull retry the job after the delay the adapter asked for. */
+export class RetryLater extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Beyond this wait for its connection's budget, an action yields its worker slot instead of holding it. */
+const MAX_INLINE_RATE_WAIT_MS = 2_000;
+const MAX_ATTEMPTS = 6;
+
+const PARAMS_BY_TYPE: Record<AdapterAction['type'], readonly string[]> = {
+  approve_refund: ['amount'],
+  refuse_refund: ['reason', 'reasonCode'],
+  approve_return: ['returnAddress'],
+  refuse_return: ['reason', 'reasonCode'],
+  confirm_return_received: [],
+  send_message: ['text'],
+};
+
+@Injectable()
+export class ActionsService {
+  private readonly logger = new Logger(ActionsService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectQueue(QueueName.Actions) private readonly queue: Queue<PerformActionJob>,
+    private readonly adapters: AdapterRegistry,
+    private readonly connections: ConnectionsService,
+    private readonly limiters: RateLimiterFactory,
+    private readonly ingestion: IngestionService,
+    private readonly writer: TicketWriter,
+    private readonly outbox: OutboxService,
+    private readonly sla: SlaService,
+  ) {}
+
+  /**
+   * Validates against the platform's capabilities and the ticket's stage, stores the action as pending and
+   * queues it. The same idempotency key returns the same action; a second live decision of a kind is refused.
+   */
+  async create(
+    tenantId: string,
+    ticketId: string,
+    input: CreateActionDto,
+    actor: Actor,
+    idempotencyKey: string | null,
+  ): Promise<ActionView> {
+    if (idempotencyKey) {
+      const existing = await this.dataSource
+        .getRepository(Action)
+        .findOne({ where: { tenantId, idempotencyKey } });
+      if (existing) {
+        if (existing.ticketId !== ticketId || existing.type !== input.type) {
+          throw new DomainError(
+            ErrorCode.CONFLICT,
+            'this Idempotency-Key was already used for another request',
+          );
+        }
+        return toActionView(existing);
+      }
+    }
+    const ticket = await this.dataSource.getRepository(Ticket).findOne({ where: { id: ticketId, tenantId } });
+    if (!ticket) throw notFound('ticket');
+    const params = this.params(input, ticket);
+    const { capabilities } = this.adapters.get(ticket.platform);
+    if (!capabilities.actions.includes(input.type)) {
+      throw new DomainError(
+        ErrorCode.UNPROCESSABLE,
+        `${capabilities.displayName} cannot ${input.type.replace(/_/g, ' ')}; it supports: ${capabilities.actions.join(', ') || 'no actions'}`,
+      );
+    }
+    const stages = capabilities.actionStages[input.type];
+    if (stages && !stages.includes(ticket.stage)) {
+      throw new DomainError(
+        ErrorCode.UNPROCESSABLE,
+        `the case is ${ticket.stage}; ${input.type} is possible only when it is ${stages.join(', ')}`,
+      );
+    }
+    const decisionKey = DECISION_KEYS[input.type];
+    const inserted = (await this.dataSource.query(
+      `INSERT INTO actions (tenant_id, ticket_id, connection_id, type, params, idempotency_key, decision_key, actor_type, actor_id)
+       VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9)
+       ON CONFLICT DO NOTHING
+       RETURNING id`,
+      [
+        tenantId,
+        ticketId,
+        ticket.connectionId,
+        input.type,
+        JSON.stringify(params),
+        idempotencyKey,
+        decisionKey,
+        actor.type,
+        actor.id,
+      ],
+    )) as { id: string }[];
+    if (inserted.length === 0)
+      return this.explainConflict(tenantId, ticketId, decisionKey, idempotencyKey, input);
+    const id = inserted[0].id;
+    await this.writer.appendTimeline([
+      {
+        tenantId,
+        ticketId,
+        type: 'action.requested',
+        actorType: actor.type,
+        actorId: actor.id,
+        data: { actionId: id, type: input.type, params },
+      },
+    ]);
+    await this.enqueue(id);
+    return this.view(tenantId, id);
+  }
+
+  async view(tenantId: string, id: string): Promise<ActionView> {
+    const action = await this.dataSource.getRepository(Action).findOne({ where: { id, tenantId } });
+    if (!action) throw notFound('action');
+    return toActionView(action);
+  }
+
+  async listForTicket(tenantId: string, ticketId: string): Promise<ActionView[]> {
+    const actions = await this.dataSource
+      .getRepository(Action)
+      .find({ where: { tenantId, ticketId }, order: { createdAt: 'ASC' } });
+    return actions.map(toActionView);
+  }
+
+  async enqueue(actionId: string, delayMs = 0, attempt = 0): Promise<void> {
+    await this.queue.add(
+      JobName.PerformAction,
+      { actionId },
+      {
+        jobId: attempt === 0 ? `action:${actionId}` : `action:${actionId}:${attempt}`,
+        delay: delayMs,
+        attempts: MAX_ATTEMPTS,
+        backoff: { type: 'adapter' },
+      },
+    );
+  }
+
+  /** Queues actions whose job was lost (Redis restarted) or never made it; job ids keep it from doubling. */
+  async sweep(olderThanMs: number): Promise<number> {
+    const rows = (await this.dataSource.query(
+      `SELECT id FROM actions WHERE status IN ('pending', 'running') AND updated_at < now() - make_interval(secs => $1) LIMIT 500`,
+      [olderThanMs / 1000],
+    )) as { id: string }[];
+    for (const row of rows) {
+      const job = await this.queue.getJob(`action:${row.id}`);
+      if (!job || (await job.isCompleted()) || (await job.isFailed())) {
+        if (job) await job.remove();
+        await this.enqueue(row.id);
+      }
+    }
+    return rows.length;
+  }
+
+  /**
+   * Performs one action upstream at most once. Before a retry of an action that may have reached the
+   * platform (`running`), the case is re-fetched: if the decision already took effect, it is done.
+   */
+  async perform(actionId: string, finalAttempt: boolean): Promise<void> {
+    const action = await this.dataSource.getRepository(Action).findOne({ where: { id: actionId } });
+    if (!action || action.status === 'succeeded' || action.status === 'failed') return;
+    const resolved = await this.connections.resolve(action.connectionId);
+    if (!resolved) {
+      await this.fail(action, AdapterErrorCode.INVALID, 'the connection was deleted');
+      return;
+    }
+    const adapter = this.adapters.get(resolved.connection.platform);
+    const limiter = this.limiters.forConnection(resolved.connection);
+    const wait = await limiter.delayFor(1);
+    if (wait > MAX_INLINE_RATE_WAIT_MS) {
+      await this.enqueue(action.id, wait, Date.now());
+      return;
+    }
+    const context: AdapterContext = {
+      connection: resolved.adapterConnection,
+      limiter,
+      now: () => new Date(),
+    };
+    let ticket = await this.ticketForAction(action.ticketId);
+    if (action.status === 'running' && adapter.fetchCase && DECISION_KEYS[action.type]) {
+      const current = await adapter.fetchCase(context, ticket.externalId, ticket.externalOrderId);
+      if (decisionTookEffect(action.type, current.stage)) {
+        await this.succeed(
+          action,
+          resolved,
+          { recovered: true, note: 'the platform already shows this decision' },
+          current,
+        );
+        return;
+      }
+    }
+    for (;;) {
+      await this.dataSource.query(
+        `UPDATE actions SET status = 'running', attempts = attempts + 1, started_at = coalesce(started_at, now()), updated_at = now() WHERE id = $1`,
+        [action.id],
+      );
+      try {
+        const outcome = await adapter.perform(context, this.adapterAction(action), ticket, {
+          idempotencyKey: action.id,
+        });
+        await this.succeed(action, resolved, outcome.response, outcome.updatedCase);
+        return;
+      } catch (error) {
+        const failure =
+          error instanceof AdapterError
+            ? error
+            : new AdapterError(AdapterErrorCode.TEMPORARY, (error as Error).message);
+        if (failure.code === AdapterErrorCode.CONFLICT && action.conflictRetries === 0 && adapter.fetchCase) {
+          const fresh = await adapter.fetchCase(context, ticket.externalId, ticket.externalOrderId);
+          await this.ingestion.ingestCase(resolved.connection, fresh, { type: 'pull' });
+          const stages = adapter.capabilities.actionStages[action.type];
+          if (stages && !stages.includes(fresh.stage)) {
+            await this.fail(
+              action,
+              failure.code,
+              `the case changed upstream and is now ${fresh.stage}: ${failure.message}`,
+              failure.upstream,
+            );
+            return;
+          }
+          action.conflictRetries = 1;
+          await this.dataSource.query(`UPDATE actions SET conflict_retries = 1 WHERE id = $1`, [action.id]);
+          ticket = await this.ticketForAction(action.ticketId);
+          continue;
+        }
+        await this.handleFailure(action, failure, finalAttempt);
+        return;
+      }
+    }
+  }
+
+  private async handleFailure(action: Action, failure: AdapterError, finalAttempt: boolean): Promise<void> {
+    const retryable =
+      failure.code === AdapterErrorCode.TEMPORARY || failure.code === AdapterErrorCode.RATE_LIMITED;
+    if (!retryable || finalAttempt) {
+      await this.fail(action, failure.code, failure.message, failure.upstream);
+      return;
+    }
+    // A throttled call never reached the platform, so it goes back to pending; a timeout may have, so it stays running.
+    const status = failure.code === AdapterErrorCode.RATE_LIMITED ? 'pending' : 'running';
+    await this.dataSource.query(
+      `UPDATE actions SET status = $2, error = $3, error_code = $4, updated_at = now() WHERE id = $1`,
+      [action.id, status, failure.message, failure.code],
+    );
+    throw new RetryLater(`${failure.code}: ${failure.message}`, failure.retryAfterMs);
+  }
+
+  private async succeed(
+    action: Action,
+    resolved: ResolvedConnection,
+    response: unknown,
+    updatedCase: NormalizedCase | null,
+  ): Promise<void> {
+    if (updatedCase) await this.ingestion.ingestCase(resolved.connection, updatedCase, { type: 'pull' });
+    await this.dataSource.transaction(async (manager) => {
+      const updated = (await manager.query(
+        `UPDATE actions SET status = 'succeeded', response = $2::jsonb, error = NULL, error_code = NULL, completed_at = now(), updated_at = now()
+         WHERE id = $1 AND status IN ('pending', 'running') RETURNING id`,
+        [action.id, JSON.stringify(response ?? null)],
+      )) as [unknown[], number];
+      if (updated[1] === 0) return;
+      await this.sla.recordFirstResponse(manager, action.ticketId, new Date());
+      await this.writer.appendTimeline(
+        [
+          {
+            tenantId: action.tenantId,
+            ticketId: action.ticketId,
+            type: 'action.succeeded',
+            actorType: action.actorType,
+            actorId: action.actorId,
+            data: { actionId: action.id, type: action.type, response },
+          },
+        ],
+        manager,
+      );
+      await this.outbox.emit(
+        [
+          {
+            tenantId: action.tenantId,
+            ticketId: action.ticketId,
+            type: 'action.succeeded',
+            data: { actionId: action.id, ticketId: action.ticketId, type: action.type, response },
+          },
+        ],
+        manager,
+      );
+    });
+  }
+
+  private async fail(action: Action, code: string, message: string, upstream: unknown = {}): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const updated = (await manager.query(
+        `UPDATE actions SET status = 'failed', error = $2, error_code = $3, response = $4::jsonb, completed_at = now(), updated_at = now()
+         WHERE id = $1 AND status IN ('pending', 'running') RETURNING id`,
+        [action.id, message, code, JSON.stringify(upstream)],
+      )) as [unknown[], number];
+      if (updated[1] === 0) return;
+      const data = {
+        actionId: action.id,
+        ticketId: action.ticketId,
+        type: action.type,
+        errorCode: code,
+        error: message,
+      };
+      await this.writer.appendTimeline(
+        [
+          {
+            tenantId: action.tenantId,
+            ticketId: action.ticketId,
+            type: 'action.failed',
+            actorType: 'system',
+            data,
+          },
+        ],
+        manager,
+      );
+      await this.outbox.emit(
+        [{ tenantId: action.tenantId, ticketId: action.ticketId, type: 'action.failed', data }],
+        manager,
+      );
+    });
+  }
+
+  private async ticketForAction(ticketId: string): Promise<TicketForAction> {
+    const ticket = await this.dataSource
+      .getRepository(Ticket)
+      .createQueryBuilder('t')
+      .addSelect('t.raw')
+      .where('t.id = :ticketId', { ticketId })
+      .getOneOrFail();
+    return {
+      externalId: ticket.externalId,
+      externalOrderId: ticket.externalOrderId,
+      kind: ticket.kind,
+      stage: ticket.stage,
+      requestedAmount:
+        ticket.requestedAmountMinor === null || ticket.requestedCurrency === null
+          ? null
+          : { amountMinor: ticket.requestedAmountMinor, currency: ticket.requestedCurrency },
+      platformVersion: ticket.platformVersion,
+      raw: ticket.raw,
+    };
+  }
+
+  private adapterAction(action: Action): AdapterAction {
+    const params = action.params;
+    switch (action.type) {
+      case 'approve_refund':
+        return {
+          type: 'approve_refund',
+          amount: (params.amount as { amountMinor: number; currency: string } | undefined) ?? null,
+        };
+      case 'refuse_refund':
+        return {
+          type: 'refuse_refund',
+          reason: String(params.reason),
+          reasonCode: (params.reasonCode as string | undefined) ?? null,
+        };
+      case 'approve_return':
+        return {
+          type: 'approve_return',
+          returnAddress: (params.returnAddress as ReturnAddress | undefined) ?? null,
+        };
+      case 'refuse_return':
+        return {
+          type: 'refuse_return',
+          reason: String(params.reason),
+          reasonCode: (params.reasonCode as string | undefined) ?? null,
+        };
+      case 'confirm_return_received':
+        return { type: 'confirm_return_received' };
+      case 'send_message':
+        return { type: 'send_message', text: String(params.text) };
+    }
+  }
+
+  /** Only the fields that belong to the type; amounts become minor units checked against the request. */
+  private params(input: CreateActionDto, ticket: Ticket): Record<string, unknown> {
+    const allowed = PARAMS_BY_TYPE[input.type];
+    const stray = ['amount', 'reason', 'reasonCode', 'returnAddress', 'text'].filter(
+      (field) => !allowed.includes(field) && input[field as keyof CreateActionDto] !== undefined,
+    );
+    if (stray.length > 0) {
+      throw new DomainError(
+        ErrorCode.VALIDATION_FAILED,
+        `${input.type} takes no ${stray.join(', ')}`,
+        stray.map((field) => ({ field, problems: [`not a parameter of ${input.type}`] })),
+      );
+    }
+    const params: Record<string, unknown> = {};
+    if (input.type === 'approve_refund' && input.amount !== undefined) {
+      const currency = ticket.requestedCurrency ?? 'CNY';
+      let amountMinor: number;
+      try {
+        amountMinor = decimalToMinor(input.amount, currency);
+      } catch (error) {
+        throw new DomainError(ErrorCode.VALIDATION_FAILED, `amount: ${(error as Error).message}`, [
+          { field: 'amount', problems: [(error as Error).message] },
+        ]);
+      }
+      if (ticket.requestedAmountMinor !== null && amountMinor > ticket.requestedAmountMinor) {
+        throw new DomainError(
+          ErrorCode.UNPROCESSABLE,
+          `cannot refund ${input.amount}: the buyer asked for at most the requested amount`,
+        );
+      }
+      params.amount = { amountMinor, currency };
+    }
+    for (const field of ['reason', 'reasonCode', 'returnAddress', 'text'] as const) {
+      if (allowed.includes(field) && input[field] !== undefined) params[field] = input[field];
+    }
+    return params;
+  }
+
+  private async explainConflict(
+    tenantId: string,
+    ticketId: string,
+    decisionKey: string | null,
+    idempotencyKey: string | null,
+    input: CreateActionDto,
+  ): Promise<ActionView> {
+    if (idempotencyKey) {
+      const same = await this.dataSource
+        .getRepository(Action)
+        .findOne({ where: { tenantId, idempotencyKey } });
+      if (same && same.ticketId === ticketId && same.type === input.type) return toActionView(same);
+    }
+    const live = await this.dataSource
+      .getRepository(Action)
+      .createQueryBuilder('a')
+      .where(`a.ticket_id = :ticketId AND a.decision_key = :decisionKey AND a.status <> 'failed'`, {
+        ticketId,
+        decisionKey,
+      })
+      .getOne();
+    if (!live) throw new DomainError(ErrorCode.CONFLICT, 'the action could not be stored; try again');
+    throw new DomainError(
+      ErrorCode.CONFLICT,
+      `this ticket already has a ${live.type} decision that is ${live.status} (action ${live.id})`,
+      { action: toActionView(live) },
+    );
+  }
+}

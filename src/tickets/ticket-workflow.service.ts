@@ -1,0 +1,225 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { DomainError, ErrorCode, notFound } from '../common/domain-error';
+import type { DomainEvent } from '../webhooks/domain-event.types';
+import { SlaService } from '../sla/sla.service';
+import { OutboxService } from '../webhooks/outbox.service';
+import type { AddNoteDto } from './dto/add-note.dto';
+import type { RecordCsatDto } from './dto/record-csat.dto';
+import type { UpdateTicketDto } from './dto/update-ticket.dto';
+import { canMove, STATUS_TRANSITIONS } from './status-workflow';
+import { Ticket } from './ticket.entity';
+import { TicketWriter, type TimelineEntry } from './ticket-writer.service';
+import { severityRank } from './ticket-vocabulary';
+import { toTicketView, type TicketView } from './ticket-view';
+
+export interface AgentRef {
+  id: string;
+}
+
+/** `If-Match: "3"`, `W/"3"` or `3`. */
+export function parseIfMatch(header: string | undefined): number {
+  if (!header)
+    throw new DomainError(
+      ErrorCode.PRECONDITION_REQUIRED,
+      'send If-Match with the version you last read (the ETag)',
+    );
+  const match = /^(?:W\/)?"?(\d+)"?$/.exec(header.trim());
+  if (!match)
+    throw new DomainError(ErrorCode.VALIDATION_FAILED, 'If-Match must be the ticket version, e.g. "3"');
+  return Number(match[1]);
+}
+
+/** Columns an agent sets by hand; routing never overwrites them afterwards. */
+const MANUAL_FIELDS = {
+  assigneeId: 'assignee',
+  department: 'department',
+  severity: 'severity',
+  tags: 'tags',
+} as const;
+
+@Injectable()
+export class TicketWorkflowService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly writer: TicketWriter,
+    private readonly outbox: OutboxService,
+    private readonly sla: SlaService,
+  ) {}
+
+  /** Optimistic concurrency: the write applies only to the version the agent read (412 otherwise). */
+  async update(
+    tenantId: string,
+    id: string,
+    expectedVersion: number,
+    input: UpdateTicketDto,
+    agent: AgentRef,
+  ): Promise<TicketView> {
+    return this.dataSource.transaction(async (manager) => {
+      const ticket = await manager
+        .getRepository(Ticket)
+        .findOne({ where: { id, tenantId }, lock: { mode: 'pessimistic_write' } });
+      if (!ticket) throw notFound('ticket');
+      if (ticket.version !== expectedVersion) {
+        throw new DomainError(
+          ErrorCode.PRECONDITION_FAILED,
+          `the ticket changed: you have version ${expectedVersion}, it is at ${ticket.version}`,
+          {
+            currentVersion: ticket.version,
+          },
+        );
+      }
+      if (input.status && !canMove(ticket.status, input.status)) {
+        throw new DomainError(
+          ErrorCode.INVALID_TRANSITION,
+          `a ${ticket.status} ticket cannot become ${input.status}`,
+          {
+            from: ticket.status,
+            allowed: STATUS_TRANSITIONS[ticket.status],
+          },
+        );
+      }
+      const changes: Record<string, { from: unknown; to: unknown }> = {};
+      const note = (field: string, from: unknown, to: unknown) => {
+        if (to !== undefined && JSON.stringify(from) !== JSON.stringify(to)) changes[field] = { from, to };
+      };
+      note('status', ticket.status, input.status);
+      note('assigneeId', ticket.assigneeId, input.assigneeId);
+      note('department', ticket.department, input.department);
+      note('severity', ticket.severity, input.severity);
+      note('tags', ticket.tags, input.tags);
+      if (Object.keys(changes).length === 0) return toTicketView(ticket);
+
+      const manual = new Set(ticket.manualFields);
+      for (const field of Object.keys(changes)) {
+        if (field in MANUAL_FIELDS) manual.add(MANUAL_FIELDS[field as keyof typeof MANUAL_FIELDS]);
+      }
+      const status = input.status ?? ticket.status;
+      const severity = input.severity ?? ticket.severity;
+      await manager.query(
+        `UPDATE tickets SET status = $2, assignee_id = $3, department = $4, severity = $5, severity_rank = $6, tags = $7,
+           manual_fields = $8, solved_at = CASE WHEN $2 = 'solved' AND status <> 'solved' THEN now() WHEN $2 IN ('open', 'pending') THEN NULL ELSE solved_at END,
+           csat_requested_at = CASE WHEN $2 = 'solved' AND status <> 'solved' THEN NULL ELSE csat_requested_at END,
+           updated_at = now(), version = version + 1
+         WHERE id = $1`,
+        [
+          id,
+          status,
+          input.assigneeId === undefined ? ticket.assigneeId : input.assigneeId,
+          input.department ?? ticket.department,
+          severity,
+          severityRank(severity),
+          input.tags ?? ticket.tags,
+          [...manual],
+        ],
+      );
+      if (changes.status) await this.sla.onStatusChanged(manager, id, ticket.status, status, new Date());
+      const base = { tenantId, ticketId: id, actorType: 'agent' as const, actorId: agent.id };
+      const entries: TimelineEntry[] = Object.entries(changes).map(([field, change]) => ({
+        ...base,
+        type: field === 'assigneeId' ? 'ticket.assigned' : `ticket.${field}_changed`,
+        data: change,
+      }));
+      const events: DomainEvent[] = [
+        { tenantId, ticketId: id, type: 'ticket.updated', data: { ticketId: id, changes, by: 'agent' } },
+      ];
+      if (changes.assigneeId) {
+        events.push({
+          tenantId,
+          ticketId: id,
+          type: 'ticket.assigned',
+          data: { ticketId: id, ...changes.assigneeId },
+        });
+      }
+      await this.writer.appendTimeline(entries, manager);
+      await this.outbox.emit(events, manager);
+      const updated = await manager.getRepository(Ticket).findOneOrFail({ where: { id } });
+      return toTicketView(updated);
+    });
+  }
+
+  async addNote(
+    tenantId: string,
+    id: string,
+    input: AddNoteDto,
+    agent: AgentRef,
+  ): Promise<{ id: string; type: string }> {
+    await this.requireTicket(tenantId, id);
+    await this.writer.appendTimeline([
+      {
+        tenantId,
+        ticketId: id,
+        type: 'note.added',
+        actorType: 'agent',
+        actorId: agent.id,
+        data: { text: input.text, internal: true },
+      },
+    ]);
+    return { id, type: 'note.added' };
+  }
+
+  async recordCsat(tenantId: string, id: string, input: RecordCsatDto): Promise<TicketView> {
+    return this.dataSource.transaction(async (manager) => {
+      await this.requireTicket(tenantId, id);
+      await manager.query(
+        `UPDATE tickets SET csat_score = $2, csat_comment = $3, csat_at = now(), updated_at = now(), version = version + 1 WHERE id = $1`,
+        [id, input.score, input.comment ?? null],
+      );
+      await this.writer.appendTimeline(
+        [
+          {
+            tenantId,
+            ticketId: id,
+            type: 'csat.recorded',
+            actorType: 'platform',
+            data: { score: input.score, comment: input.comment ?? null },
+          },
+        ],
+        manager,
+      );
+      await this.outbox.emit(
+        [
+          {
+            tenantId,
+            ticketId: id,
+            type: 'ticket.updated',
+            data: { ticketId: id, csat: input.score, by: 'buyer' },
+          },
+        ],
+        manager,
+      );
+      return toTicketView(await manager.getRepository(Ticket).findOneOrFail({ where: { id } }));
+    });
+  }
+
+  /** Asks subscribers to survey the buyer 48 hours after a ticket was solved, once. */
+  async requestDueCsat(after: number): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const rows = (await manager.query(
+        `UPDATE tickets SET csat_requested_at = now()
+         WHERE id IN (
+           SELECT id FROM tickets WHERE status = 'solved' AND csat_requested_at IS NULL AND solved_at < now() - make_interval(secs => $1)
+           LIMIT 500 FOR UPDATE SKIP LOCKED
+         )
+         RETURNING id, tenant_id`,
+        [after / 1000],
+      )) as [{ id: string; tenant_id: string }[], number];
+      await this.outbox.emit(
+        rows[0].map((row) => ({
+          tenantId: row.tenant_id,
+          ticketId: row.id,
+          type: 'ticket.csat_requested' as const,
+          data: { ticketId: row.id },
+        })),
+        manager,
+      );
+      return rows[0].length;
+    });
+  }
+
+  private async requireTicket(tenantId: string, id: string): Promise<void> {
+    const found = await this.dataSource.getRepository(Ticket).exists({ where: { id, tenantId } });
+    if (!found) throw notFound('ticket');
+  }
+}
