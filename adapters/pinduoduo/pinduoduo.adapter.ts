@@ -1,0 +1,230 @@
+import {
+  AdapterError,
+  AdapterErrorCode,
+  WebhookSignatureError,
+  type ActionOutcome,
+  type AdapterAction,
+  type AdapterCapabilities,
+  type AdapterConnection,
+  type AdapterContext,
+  type IncomingPush,
+  type MarketplaceAdapter,
+  type NormalizedCase,
+  type PullPage,
+  type TicketForAction,
+  type VerifiedPush,
+} from '../contract';
+import { toUnixSeconds } from '../shared/china-time';
+import { idString } from '../shared/lossless-json';
+import { PinduoduoClient } from './pinduoduo.client';
+import { pddOperationRefused } from './pinduoduo.errors';
+import { mapPddListItem, mapPddRefundInformation } from './pinduoduo.mapper';
+import {
+  PDD_LIST_FILTER_ALL,
+  PDD_METHODS,
+  PDD_PAGE_SIZE,
+  type PddRefundAddressListResponse,
+  type PddRefundAgreeResponse,
+  type PddRefundInformation,
+  type PddRefundListResponse,
+  type PddReturnGoodsAgreeResponse,
+} from './pinduoduo.types';
+
+/** The list API refuses windows over 30 minutes; re-reading 5 minutes covers late writes (as real OMSs do). */
+export const PDD_PULL_WINDOW = {
+  lookbackSeconds: 24 * 60 * 60,
+  windowSeconds: 30 * 60,
+  overlapSeconds: 5 * 60,
+};
+
+/** The buyer sees this note when the return is agreed; `operate_desc` is required by the API. */
+export const PDD_RETURN_AGREE_NOTE = '已同意退货，请按退货地址寄回商品并填写快递单号';
+
+interface PddPullCursor {
+  start: number;
+  end: number | null;
+  page: number;
+}
+
+function parseCursor(cursor: string): PddPullCursor {
+  try {
+    const value = JSON.parse(cursor) as PddPullCursor;
+    if (Number.isInteger(value.start) && Number.isInteger(value.page) && value.page >= 1) return value;
+  } catch {
+    // reported below
+  }
+  throw new AdapterError(AdapterErrorCode.INVALID, `not a Pinduoduo pull cursor: ${cursor}`);
+}
+
+/**
+ * Pinduoduo Open Platform (https://open.pinduoduo.com/application/document/api?id=pdd.refund.list.increment.get).
+ * Refunds are polled in 30-minute windows; PDD pushes only over its WebSocket message service, which the
+ * hub does not speak, so there is no HTTP ingress. No refuse API is documented, so refusals stay in the console.
+ */
+export class PinduoduoAdapter implements MarketplaceAdapter {
+  readonly capabilities: AdapterCapabilities = {
+    platform: 'pinduoduo',
+    displayName: 'Pinduoduo (拼多多)',
+    push: 'none',
+    pull: true,
+    actions: ['approve_refund', 'approve_return'],
+    actionStages: {
+      approve_refund: ['requested', 'return_shipped', 'return_received'],
+      approve_return: ['requested'],
+    },
+    rateLimit: {
+      requestsPerSecond: 10,
+      note: 'pdd.refund.list.increment.get allows 100 calls per 10 s at the lowest app level',
+    },
+    credentials: [
+      { name: 'clientId', required: true },
+      { name: 'clientSecret', required: true },
+      { name: 'accessToken', required: true },
+      { name: 'returnAddressId', required: false },
+    ],
+    docs: 'https://open.pinduoduo.com/application/document/api?id=pdd.refund.list.increment.get',
+  };
+
+  defaultApiBaseUrl(): string {
+    return 'https://gw-api.pinduoduo.com/api/router';
+  }
+
+  verifyWebhook(_push: IncomingPush, _connection: AdapterConnection): VerifiedPush {
+    throw new WebhookSignatureError(
+      'Pinduoduo delivers messages over its WebSocket message service, not HTTP; this connection is polled',
+    );
+  }
+
+  resolveEvent(): Promise<NormalizedCase | null> {
+    return Promise.reject(
+      new AdapterError(AdapterErrorCode.UNSUPPORTED, 'Pinduoduo connections take no pushed events'),
+    );
+  }
+
+  async pull(ctx: AdapterContext, cursor: string | null): Promise<PullPage> {
+    const now = toUnixSeconds(ctx.now());
+    const state = cursor
+      ? parseCursor(cursor)
+      : { start: now - PDD_PULL_WINDOW.lookbackSeconds, end: null, page: 1 };
+    const end =
+      state.end ?? Math.max(state.start + 1, Math.min(state.start + PDD_PULL_WINDOW.windowSeconds, now));
+    const page = await new PinduoduoClient(ctx).call<PddRefundListResponse>(PDD_METHODS.refundList, {
+      after_sales_status: PDD_LIST_FILTER_ALL,
+      after_sales_type: PDD_LIST_FILTER_ALL,
+      start_updated_at: state.start,
+      end_updated_at: end,
+      page: state.page,
+      page_size: PDD_PAGE_SIZE,
+    });
+    const rows = Array.isArray(page.refund_list) ? page.refund_list : [];
+    const cases = rows.map(mapPddListItem);
+    if (rows.length > 0 && state.page * PDD_PAGE_SIZE < Number(page.total_count)) {
+      return { cases, nextCursor: JSON.stringify({ ...state, end, page: state.page + 1 }), hasMore: true };
+    }
+    const next: PddPullCursor = { start: end - PDD_PULL_WINDOW.overlapSeconds, end: null, page: 1 };
+    return { cases, nextCursor: JSON.stringify(next), hasMore: end < now };
+  }
+
+  /** `pdd.refund.information.get` needs the order number beside the after-sales id. */
+  async fetchCase(
+    ctx: AdapterContext,
+    externalId: string,
+    externalOrderId?: string | null,
+  ): Promise<NormalizedCase> {
+    if (!externalOrderId) {
+      throw new AdapterError(
+        AdapterErrorCode.INVALID,
+        'Pinduoduo reads an after-sales case by order_sn and after_sales_id; the order number is missing',
+      );
+    }
+    const detail = await new PinduoduoClient(ctx).call<PddRefundInformation>(PDD_METHODS.refundInformation, {
+      after_sales_id: externalId,
+      order_sn: externalOrderId,
+    });
+    return mapPddRefundInformation(detail);
+  }
+
+  /** PDD takes no idempotency key; a replayed agree is refused by the case's new state (`succ: false`). */
+  async perform(ctx: AdapterContext, action: AdapterAction, ticket: TicketForAction): Promise<ActionOutcome> {
+    const orderSn = ticket.externalOrderId;
+    if (!orderSn) throw new AdapterError(AdapterErrorCode.INVALID, 'the ticket has no Pinduoduo order_sn');
+    const client = new PinduoduoClient(ctx);
+    switch (action.type) {
+      case 'approve_refund': {
+        const asked = ticket.requestedAmount?.amountMinor;
+        if (action.amount && asked !== undefined && action.amount.amountMinor !== asked) {
+          throw new AdapterError(
+            AdapterErrorCode.INVALID,
+            'pdd.refund.agree refunds the amount the buyer asked for; a different amount cannot be sent',
+          );
+        }
+        const response = await client.call<PddRefundAgreeResponse>(PDD_METHODS.refundAgree, {
+          request: { after_sales_id: ticket.externalId, order_sn: orderSn },
+        });
+        if (response.result?.succ !== true) {
+          throw pddOperationRefused(PDD_METHODS.refundAgree, response.result?.message);
+        }
+        return { response, updatedCase: await this.refetchAfterAction(ctx, ticket.externalId, orderSn) };
+      }
+      case 'approve_return': {
+        const addressId =
+          action.returnAddress?.externalAddressId ||
+          ctx.connection.credentials.returnAddressId ||
+          (await this.defaultReturnAddressId(client));
+        const response = await client.call<PddReturnGoodsAgreeResponse>(PDD_METHODS.returnGoodsAgree, {
+          request: {
+            after_sales_id: ticket.externalId,
+            order_sn: orderSn,
+            operate_desc: PDD_RETURN_AGREE_NOTE,
+            return_address_id: addressId,
+          },
+        });
+        if (response.success !== true || response.result?.success === false) {
+          throw pddOperationRefused(
+            PDD_METHODS.returnGoodsAgree,
+            response.result?.message ?? response.error_msg,
+          );
+        }
+        return { response, updatedCase: await this.refetchAfterAction(ctx, ticket.externalId, orderSn) };
+      }
+      case 'refuse_refund':
+      case 'refuse_return':
+      case 'confirm_return_received':
+      case 'send_message':
+        throw new AdapterError(
+          AdapterErrorCode.UNSUPPORTED,
+          `Pinduoduo has no documented API for ${action.type}; use the merchant console`,
+        );
+    }
+  }
+
+  /** The default address of the shop's return-address book, else its first valid one. */
+  private async defaultReturnAddressId(client: PinduoduoClient): Promise<string> {
+    const { refund_address_list: list = [] } = await client.call<PddRefundAddressListResponse>(
+      PDD_METHODS.refundAddressList,
+    );
+    const usable = list.filter((address) => address.is_validated !== false && address.is_legal !== false);
+    const chosen = usable.find((address) => ['1', 'true'].includes(String(address.is_default))) ?? usable[0];
+    const id = chosen ? idString(chosen.id) : null;
+    if (!id) {
+      throw new AdapterError(AdapterErrorCode.INVALID, 'the Pinduoduo shop has no usable return address');
+    }
+    return id;
+  }
+
+  /**
+   * The decision is already made upstream: a failed read afterwards must not fail the action (a retry would be
+   * refused as a second agree), so the next pull brings the new state instead.
+   */
+  private async refetchAfterAction(
+    ctx: AdapterContext,
+    externalId: string,
+    orderSn: string,
+  ): Promise<NormalizedCase | null> {
+    try {
+      return await this.fetchCase(ctx, externalId, orderSn);
+    } catch {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,165 @@
+import {
+  AdapterError,
+  AdapterErrorCode,
+  type AdapterContext,
+  type NormalizedCase,
+  type TicketForAction,
+} from '../contract';
+import { PinduoduoAdapter } from './pinduoduo.adapter';
+import { PinduoduoSandbox } from './pinduoduo.sandbox';
+
+const sandbox = new PinduoduoSandbox();
+const adapter = new PinduoduoAdapter();
+
+function context(credentials = sandbox.credentials): AdapterContext {
+  return {
+    connection: {
+      id: 'conn-pdd',
+      tenantId: 'tenant-1',
+      platform: 'pinduoduo',
+      shopId: sandbox.shopId,
+      apiBaseUrl: sandbox.url,
+      credentials,
+    },
+    limiter: { acquire: () => Promise.resolve() },
+    now: () => new Date(),
+  };
+}
+
+async function pullAll(ctx: AdapterContext): Promise<Map<string, NormalizedCase>> {
+  const seen = new Map<string, NormalizedCase>();
+  let cursor: string | null = null;
+  for (let guard = 0; guard < 200; guard += 1) {
+    const page = await adapter.pull(ctx, cursor);
+    for (const found of page.cases) seen.set(found.externalId, found);
+    cursor = page.nextCursor;
+    if (!page.hasMore) return seen;
+  }
+  throw new Error('pull never caught up');
+}
+
+function ticketOf(found: NormalizedCase): TicketForAction {
+  return {
+    externalId: found.externalId,
+    externalOrderId: found.externalOrderId,
+    kind: found.kind,
+    stage: found.stage,
+    requestedAmount: found.requestedAmount,
+    platformVersion: found.platformVersion,
+    raw: found.raw,
+  };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<AdapterError> {
+  const error = await promise.then(
+    () => null,
+    (reason: unknown) => reason,
+  );
+  if (!(error instanceof AdapterError)) throw new Error(`expected an AdapterError, got ${String(error)}`);
+  return error;
+}
+
+beforeAll(() => sandbox.start());
+afterEach(() => sandbox.clearFaults());
+afterAll(() => sandbox.stop());
+
+describe('PinduoduoSandbox with PinduoduoAdapter', () => {
+  let cases: Map<string, NormalizedCase>;
+
+  beforeAll(async () => {
+    await sandbox.generateCases(12);
+    cases = await pullAll(context());
+  });
+
+  it('pulls every generated case through 30-minute windows, ids intact', () => {
+    expect(cases.size).toBe(12);
+    for (const [id, found] of cases) {
+      expect(id).toMatch(/^7\d{18}$/);
+      expect(sandbox.caseState(id)).toMatchObject({ id });
+      expect(found.requestedAmount?.currency).toBe('CNY');
+    }
+    const windows = sandbox
+      .calls()
+      .filter((call) => call.apiMethod === 'pdd.refund.list.increment.get')
+      .map((call) => new URLSearchParams(call.body))
+      .map((form) => Number(form.get('end_updated_at')) - Number(form.get('start_updated_at')));
+    expect(Math.max(...windows)).toBeLessThanOrEqual(30 * 60);
+  });
+
+  it('fetches one case by order number and id', async () => {
+    const [first] = cases.values();
+    const fetched = await adapter.fetchCase(context(), first.externalId, first.externalOrderId);
+    expect(fetched).toMatchObject({
+      externalId: first.externalId,
+      kind: first.kind,
+      requestedAmount: first.requestedAmount,
+    });
+  });
+
+  it('agrees a refund once, and the platform refuses a second agree', async () => {
+    const refundOnly = [...cases.values()].find(
+      (found) => found.kind === 'refund_only' || found.kind === 'exchange',
+    );
+    if (!refundOnly) throw new Error('generator produced no refund-only case');
+    const outcome = await adapter.perform(
+      context(),
+      { type: 'approve_refund', amount: null },
+      ticketOf(refundOnly),
+    );
+    expect(outcome.updatedCase?.stage).toBe('refunding');
+    expect(sandbox.caseState(refundOnly.externalId)).toMatchObject({ after_sales_status: 4 });
+    const again = await rejection(
+      adapter.perform(context(), { type: 'approve_refund', amount: null }, ticketOf(refundOnly)),
+    );
+    expect(again.code).toBe(AdapterErrorCode.INVALID);
+    await sandbox.advanceCases(50);
+    expect(sandbox.caseState(refundOnly.externalId)).toMatchObject({ after_sales_status: 10 });
+  });
+
+  it('agrees a return with the address looked up, then sees the parcel come back', async () => {
+    await sandbox.generateCases(20);
+    const fresh = await pullAll(context());
+    const returnCase = [...fresh.values()].find(
+      (found) => found.kind === 'return_refund' && found.stage === 'requested',
+    );
+    if (!returnCase) throw new Error('generator produced no return case');
+    const outcome = await adapter.perform(
+      context(),
+      { type: 'approve_return', returnAddress: null },
+      ticketOf(returnCase),
+    );
+    expect(outcome.updatedCase?.stage).toBe('awaiting_return');
+    expect(sandbox.calls().some((call) => call.apiMethod === 'pdd.refund.address.list.get')).toBe(true);
+    await sandbox.advanceCases(50);
+    const shipped = await adapter.fetchCase(context(), returnCase.externalId, returnCase.externalOrderId);
+    expect(shipped.stage).toBe('return_shipped');
+    const refunded = await adapter.perform(
+      context(),
+      { type: 'approve_refund', amount: null },
+      ticketOf(shipped),
+    );
+    expect(refunded.updatedCase?.stage).toBe('refunding');
+  });
+
+  it('answers a wrong signature with its own error, mapped to AUTH', async () => {
+    const error = await rejection(
+      adapter.pull(context({ ...sandbox.credentials, clientSecret: 'wrong' }), null),
+    );
+    expect(error.code).toBe(AdapterErrorCode.AUTH);
+  });
+
+  it('answers an unknown token with 10019, mapped to AUTH', async () => {
+    const error = await rejection(
+      adapter.pull(context({ ...sandbox.credentials, accessToken: 'stale' }), null),
+    );
+    expect(error).toMatchObject({ code: AdapterErrorCode.AUTH, upstream: { code: '10019' } });
+  });
+
+  it('renders an injected throttle as error 52101 (RATE_LIMITED) and a server error as TEMPORARY', async () => {
+    sandbox.injectFault({ kind: 'throttle', times: 1 });
+    const throttled = await rejection(adapter.pull(context(), null));
+    expect(throttled).toMatchObject({ code: AdapterErrorCode.RATE_LIMITED, upstream: { code: '52101' } });
+    sandbox.injectFault({ kind: 'server_error', times: 1 });
+    expect((await rejection(adapter.pull(context(), null))).code).toBe(AdapterErrorCode.TEMPORARY);
+  });
+});

@@ -1,0 +1,411 @@
+import { randomBytes } from 'node:crypto';
+import { LosslessNumber } from 'lossless-json';
+import type { MarketplaceSandbox, RecordedCall, SandboxFault } from '../contract';
+import { generateOrder, pick, SAMPLE_REASONS } from '../shared/case-generator';
+import { formatGmt8, toUnixSeconds } from '../shared/china-time';
+import { parseLosslessJson, stringifyLosslessJson } from '../shared/lossless-json';
+import { minorToDecimal } from '../shared/money';
+import {
+  bigId,
+  SandboxHttpServer,
+  type SandboxRequest,
+  type SandboxResponse,
+} from '../shared/sandbox-server';
+import { safeEqual } from '../shared/signing';
+import { signPddParams } from './pinduoduo.client';
+import { PDD_SIGNATURE_ERROR_CODE } from './pinduoduo.errors';
+import { PDD_DETAIL_AMOUNT_UNIT, PDD_METHODS, PDD_RESPONSE_KEYS, type PddMethod } from './pinduoduo.types';
+
+/** List-API type → detail-API type (the two APIs number them differently). */
+const DETAIL_TYPE_OF_LIST_TYPE: Readonly<Record<number, number>> = { 2: 1, 3: 2, 4: 3, 5: 4, 6: 5, 9: 2 };
+const LIST_TYPE_OF_KIND = { refund_only: 2, return_refund: 3, exchange: 4, complaint: 2 } as const;
+
+const STATUS = {
+  refundRequested: 2,
+  returnRequested: 3,
+  merchantAgreed: 4,
+  awaitingReturn: 7,
+  refunded: 10,
+} as const;
+const LIST_TYPE_RETURN_REFUND = 3;
+const PARAMETER_ERROR_CODE = 10000;
+const TOKEN_EXPIRED_CODE = 10019;
+const THROTTLED_CODE = 52101;
+const MAX_WINDOW_SECONDS = 30 * 60;
+
+interface SandboxRefund {
+  id: string;
+  orderSn: string;
+  status: number;
+  listType: number;
+  reason: string;
+  refundFen: number;
+  orderFen: number;
+  goods: { id: string; name: string; sku: string; priceFen: number; quantity: number };
+  tracking: string | null;
+  images: string[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+function errorResponse(code: number, message: string): SandboxResponse {
+  return {
+    status: 200,
+    body: stringifyLosslessJson({
+      error_response: {
+        error_code: code,
+        error_msg: message,
+        sub_code: null,
+        sub_msg: '',
+        request_id: randomBytes(8).toString('hex'),
+      },
+    }),
+  };
+}
+
+function ok(method: PddMethod, payload: unknown): SandboxResponse {
+  return { status: 200, body: stringifyLosslessJson({ [PDD_RESPONSE_KEYS[method]]: payload }) };
+}
+
+function readParams(request: SandboxRequest): Record<string, string> {
+  return { ...request.query, ...Object.fromEntries(new URLSearchParams(request.body)) };
+}
+
+function gmt8(unixSeconds: number): string {
+  return formatGmt8(new Date(unixSeconds * 1000));
+}
+
+function orderSn(): string {
+  const day = new Date().toISOString().slice(2, 10).replace(/-/g, '');
+  return `${day}-${bigId('3').slice(0, 15)}`;
+}
+
+/**
+ * A fake Pinduoduo gateway: `POST /api/router` with form parameters, the MD5 signature checked on every
+ * call, `…_response` wrappers and `error_response` envelopes. PDD pushes over WebSocket only, so the
+ * sandbox never pushes; the hub learns of changes by polling, as it does against the real platform.
+ */
+export class PinduoduoSandbox implements MarketplaceSandbox {
+  readonly platform = 'pinduoduo' as const;
+  readonly shopId = '171504183';
+  readonly credentials: Record<string, string>;
+  private readonly cases = new Map<string, SandboxRefund>();
+  private readonly addressId = bigId('4');
+  private readonly http = new SandboxHttpServer(
+    (request, fault) => this.handle(request, fault),
+    (request) => readParams(request).type ?? null,
+  );
+
+  constructor() {
+    this.credentials = {
+      clientId: randomBytes(16).toString('hex'),
+      clientSecret: randomBytes(20).toString('hex'),
+      accessToken: randomBytes(24).toString('hex'),
+    };
+  }
+
+  get url(): string {
+    return `${this.http.baseUrl}/api/router`;
+  }
+
+  start(port?: number): Promise<string> {
+    return this.http.start(port).then(() => this.url);
+  }
+
+  stop(): Promise<void> {
+    return this.http.stop();
+  }
+
+  /** Pinduoduo has no HTTP push to emulate. */
+  setPushTarget(): void {}
+
+  generateCases(count: number): Promise<string[]> {
+    const ids: string[] = [];
+    for (let i = 0; i < count; i += 1) {
+      const reason = pick(SAMPLE_REASONS);
+      const order = generateOrder();
+      const line = order.lines[0];
+      const listType = LIST_TYPE_OF_KIND[reason.kind];
+      const now = this.clock();
+      const refund: SandboxRefund = {
+        id: bigId('7'),
+        orderSn: orderSn(),
+        status: listType === LIST_TYPE_RETURN_REFUND ? STATUS.returnRequested : STATUS.refundRequested,
+        listType,
+        reason: reason.text,
+        refundFen: order.requestedMinor,
+        orderFen: order.totalMinor,
+        goods: {
+          id: bigId('5').slice(0, 12),
+          name: line.title,
+          sku: line.sku,
+          priceFen: line.priceMinor,
+          quantity: line.quantity,
+        },
+        tracking: null,
+        images: reason.code === 'damaged' ? [`https://img.pddpic.com/refund/${bigId('1')}.jpeg`] : [],
+        createdAt: now,
+        updatedAt: now,
+      };
+      this.cases.set(refund.id, refund);
+      ids.push(refund.id);
+    }
+    return Promise.resolve(ids);
+  }
+
+  /** The buyer ships agreed returns back; agreed refunds are paid out. */
+  advanceCases(count: number): Promise<string[]> {
+    const moved: string[] = [];
+    for (const refund of this.cases.values()) {
+      if (moved.length >= count) break;
+      if (refund.status === STATUS.awaitingReturn) {
+        refund.status = STATUS.returnRequested;
+        refund.tracking = `YT${bigId('8').slice(0, 13)}`;
+      } else if (refund.status === STATUS.merchantAgreed) {
+        refund.status = STATUS.refunded;
+      } else {
+        continue;
+      }
+      this.touch(refund);
+      moved.push(refund.id);
+    }
+    return Promise.resolve(moved);
+  }
+
+  injectFault(fault: SandboxFault): void {
+    this.http.injectFault(fault);
+  }
+
+  clearFaults(): void {
+    this.http.clearFaults();
+  }
+
+  calls(): RecordedCall[] {
+    return this.http.calls();
+  }
+
+  caseState(externalId: string): unknown {
+    const refund = this.cases.get(externalId);
+    return refund ? parseLosslessJson(stringifyLosslessJson(this.listRow(refund))) : undefined;
+  }
+
+  private clock(): number {
+    return toUnixSeconds(new Date());
+  }
+
+  private touch(refund: SandboxRefund): void {
+    refund.updatedAt = Math.max(this.clock(), refund.updatedAt + 1);
+  }
+
+  private handle(
+    request: SandboxRequest,
+    fault: 'throttle' | 'server_error' | 'timeout' | null,
+  ): SandboxResponse {
+    if (request.method !== 'POST' || request.path !== '/api/router') {
+      return { status: 404, body: { error: 'not found' } };
+    }
+    const params = readParams(request);
+    const { sign, ...unsigned } = params;
+    if (
+      params.client_id !== this.credentials.clientId ||
+      !sign ||
+      !safeEqual(sign, signPddParams(unsigned, this.credentials.clientSecret))
+    ) {
+      return errorResponse(PDD_SIGNATURE_ERROR_CODE, '签名错误 (sign is invalid)');
+    }
+    if (params.access_token !== this.credentials.accessToken) {
+      return errorResponse(TOKEN_EXPIRED_CODE, 'access_token已过期');
+    }
+    if (fault === 'throttle') return errorResponse(THROTTLED_CODE, '接口限流，请稍后重试');
+    if (fault === 'server_error') return { status: 502, body: 'Bad Gateway' };
+    switch (params.type) {
+      case PDD_METHODS.refundList:
+        return this.list(params);
+      case PDD_METHODS.refundInformation:
+        return this.information(params);
+      case PDD_METHODS.refundAgree:
+        return this.agree(params);
+      case PDD_METHODS.returnGoodsAgree:
+        return this.agreeReturn(params);
+      case PDD_METHODS.refundAddressList:
+        return ok(PDD_METHODS.refundAddressList, { refund_address_list: [this.addressRow()] });
+      default:
+        return errorResponse(PARAMETER_ERROR_CODE, `unknown type ${params.type}`);
+    }
+  }
+
+  private list(params: Record<string, string>): SandboxResponse {
+    const start = Number(params.start_updated_at);
+    const end = Number(params.end_updated_at);
+    const page = Number(params.page ?? 1);
+    const size = Math.min(Number(params.page_size ?? 100), 100);
+    if (
+      !Number.isInteger(start) ||
+      !Number.isInteger(end) ||
+      end < start ||
+      end - start > MAX_WINDOW_SECONDS
+    ) {
+      return errorResponse(PARAMETER_ERROR_CODE, '开始时间结束时间间距不超过 30 分钟');
+    }
+    if (!params.after_sales_status || !params.after_sales_type) {
+      return errorResponse(PARAMETER_ERROR_CODE, 'after_sales_status and after_sales_type are required');
+    }
+    const matching = [...this.cases.values()]
+      .filter((refund) => refund.updatedAt >= start && refund.updatedAt <= end)
+      .sort((a, b) => a.updatedAt - b.updatedAt || a.id.localeCompare(b.id));
+    const rows = matching.slice((page - 1) * size, page * size).map((refund) => this.listRow(refund));
+    return ok(PDD_METHODS.refundList, { total_count: matching.length, refund_list: rows });
+  }
+
+  private information(params: Record<string, string>): SandboxResponse {
+    const refund = this.find(params.after_sales_id, params.order_sn);
+    if (!refund) return errorResponse(PARAMETER_ERROR_CODE, '售后单不存在');
+    const amount = (fen: number): number => (PDD_DETAIL_AMOUNT_UNIT === 'fen' ? fen : fen / 100);
+    return ok(PDD_METHODS.refundInformation, {
+      id: new LosslessNumber(refund.id),
+      order_sn: refund.orderSn,
+      after_sales_status: refund.status,
+      after_sales_type: DETAIL_TYPE_OF_LIST_TYPE[refund.listType],
+      after_sales_reason: refund.reason,
+      refund_amount: amount(refund.refundFen),
+      order_amount: amount(refund.orderFen),
+      discount_amount: 0,
+      goods_price: amount(refund.goods.priceFen),
+      goods_number: refund.goods.quantity,
+      goods_name: refund.goods.name,
+      express_no: refund.tracking ?? '',
+      shipping_name: refund.tracking ? '圆通速递' : '',
+      shipping_status: 1,
+      images: refund.images,
+      remark: '',
+      join_or_not: '0',
+      expire_time: this.awaitsMerchant(refund) ? gmt8(refund.updatedAt + 48 * 3600) : null,
+      confirm_time: gmt8(refund.createdAt - 3 * 86400),
+      created_time: gmt8(refund.createdAt),
+      updated_time: gmt8(refund.updatedAt),
+      speed_refund_flag: 0,
+      user_shipping_status: '2',
+      dispute_refund_status: 0,
+    });
+  }
+
+  private agree(params: Record<string, string>): SandboxResponse {
+    const request = this.parseRequest(params);
+    if (!request) return errorResponse(PARAMETER_ERROR_CODE, 'request is required');
+    const refund = this.find(request.after_sales_id, request.order_sn);
+    const allowed = refund && this.awaitsMerchant(refund);
+    if (refund && allowed) {
+      refund.status = STATUS.merchantAgreed;
+      this.touch(refund);
+    }
+    return ok(PDD_METHODS.refundAgree, {
+      result: {
+        after_sales_id: new LosslessNumber(refund?.id ?? String(request.after_sales_id ?? 0)),
+        order_sn: String(request.order_sn ?? ''),
+        succ: Boolean(allowed),
+        message: !refund ? '售后单不存在' : allowed ? '退款操作成功' : '当前售后状态不允许同意退款',
+      },
+    });
+  }
+
+  private agreeReturn(params: Record<string, string>): SandboxResponse {
+    const request = this.parseRequest(params);
+    if (!request) return errorResponse(PARAMETER_ERROR_CODE, 'request is required');
+    const refund = this.find(request.after_sales_id, request.order_sn);
+    const addressKnown = String(request.return_address_id) === this.addressId;
+    let failure: string | null = null;
+    if (!refund) failure = '售后单不存在';
+    else if (
+      refund.listType !== LIST_TYPE_RETURN_REFUND ||
+      refund.status !== STATUS.returnRequested ||
+      refund.tracking
+    ) {
+      failure = '当前售后状态不允许同意退货';
+    } else if (!addressKnown) failure = '退货地址不存在';
+    else if (!request.operate_desc) failure = 'operate_desc 不能为空';
+    if (refund && !failure) {
+      refund.status = STATUS.awaitingReturn;
+      this.touch(refund);
+    }
+    return ok(PDD_METHODS.returnGoodsAgree, {
+      success: !failure,
+      error_code: failure ? 1000001 : 0,
+      error_msg: failure ?? '',
+      result: {
+        after_sales_id: new LosslessNumber(refund?.id ?? String(request.after_sales_id ?? 0)),
+        order_sn: String(request.order_sn ?? ''),
+        success: !failure,
+        message: failure ?? '同意退货成功',
+      },
+    });
+  }
+
+  private addressRow(): Record<string, unknown> {
+    return {
+      id: new LosslessNumber(this.addressId),
+      refund_address_id: this.addressId,
+      refund_name: '售后仓 张三',
+      refund_phone: '13800138000',
+      refund_tel: '',
+      province_id: 31,
+      province_name: '上海市',
+      city_id: 388,
+      city_name: '上海市',
+      district_id: 3231,
+      district_name: '长宁区',
+      refund_address: '娄山关路 523 号 5 楼售后部',
+      is_default: '1',
+      is_legal: true,
+      is_validated: true,
+      mall_id: Number(this.shopId),
+    };
+  }
+
+  private awaitsMerchant(refund: SandboxRefund): boolean {
+    return refund.status === STATUS.refundRequested || refund.status === STATUS.returnRequested;
+  }
+
+  private parseRequest(params: Record<string, string>): Record<string, unknown> | null {
+    try {
+      const value: unknown = JSON.parse(params.request ?? '');
+      return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : null;
+    } catch {
+      return null;
+    }
+  }
+
+  private find(id: unknown, sn: unknown): SandboxRefund | undefined {
+    const refund = this.cases.get(String(id));
+    return refund && refund.orderSn === String(sn) ? refund : undefined;
+  }
+
+  private listRow(refund: SandboxRefund): Record<string, unknown> {
+    return {
+      id: new LosslessNumber(refund.id),
+      order_sn: refund.orderSn,
+      after_sales_status: refund.status,
+      after_sales_type: refund.listType,
+      after_sale_reason: refund.reason,
+      refund_amount: minorToDecimal(refund.refundFen, 'CNY'),
+      order_amount: minorToDecimal(refund.orderFen, 'CNY'),
+      discount_amount: '0.00',
+      goods_price: minorToDecimal(refund.goods.priceFen, 'CNY'),
+      goods_number: String(refund.goods.quantity),
+      goods_id: new LosslessNumber(refund.goods.id),
+      goods_name: refund.goods.name,
+      good_image: `https://img.pddpic.com/goods/${refund.goods.id}.jpeg`,
+      sku_id: refund.goods.id,
+      outer_goods_id: refund.goods.sku.split('-')[0],
+      outer_id: refund.goods.sku,
+      tracking_number: refund.tracking ?? '',
+      shipping_name: refund.tracking ? '圆通速递' : '',
+      confirm_time: gmt8(refund.createdAt - 3 * 86400),
+      created_time: gmt8(refund.createdAt),
+      updated_time: gmt8(refund.updatedAt),
+      speed_refund_flag: 0,
+      speed_refund_status: '',
+      user_shipping_status: '2',
+      dispute_refund_status: 0,
+    };
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * Raw Pinduoduo Open Platform wire types (https://open.pinduoduo.com/application/document/api, mirrored in
+ * lywzx/pdd-node-sdk `packages/pdd-origin-api/src/shouHou/*.ts`).
+ */
+export const PDD_METHODS = {
+  refundList: 'pdd.refund.list.increment.get',
+  refundInformation: 'pdd.refund.information.get',
+  refundAgree: 'pdd.refund.agree',
+  returnGoodsAgree: 'pdd.refund.returngoods.agree',
+  refundAddressList: 'pdd.refund.address.list.get',
+} as const;
+
+export type PddMethod = (typeof PDD_METHODS)[keyof typeof PDD_METHODS];
+
+/**
+ * The key each method's answer is wrapped in. The SDK lists no wrapper for `pdd.refund.information.get`
+ * [U]: the client also accepts any single top-level object when the expected key is missing.
+ */
+export const PDD_RESPONSE_KEYS: Record<PddMethod, string> = {
+  'pdd.refund.list.increment.get': 'refund_increment_get_response',
+  'pdd.refund.information.get': 'refund_information_get_response',
+  'pdd.refund.agree': 'response',
+  'pdd.refund.returngoods.agree': 'response',
+  'pdd.refund.address.list.get': 'refund_address_list_get_response',
+};
+
+/** Unit of the numeric amounts in `pdd.refund.information.get` [U]: believed fen, unlike the list API's yuan strings. */
+export const PDD_DETAIL_AMOUNT_UNIT: 'fen' | 'yuan' = 'fen';
+
+/** `after_sales_status` / `after_sales_type` filter values meaning "all" in the list API [C-3p]. */
+export const PDD_LIST_FILTER_ALL = 1;
+
+export const PDD_PAGE_SIZE = 100;
+
+/** One row of `pdd.refund.list.increment.get` → `refund_increment_get_response.refund_list[]`; money in yuan strings. */
+export interface PddRefundListItem {
+  id: string | number;
+  order_sn: string;
+  after_sales_status: number;
+  after_sales_type: number;
+  after_sale_reason?: string | null;
+  refund_amount?: string | null;
+  order_amount?: string | null;
+  discount_amount?: string | null;
+  goods_price?: string | null;
+  goods_number?: string | number | null;
+  goods_id?: string | number | null;
+  goods_name?: string | null;
+  good_image?: string | null;
+  sku_id?: string | number | null;
+  outer_goods_id?: string | null;
+  outer_id?: string | null;
+  tracking_number?: string | null;
+  shipping_name?: string | null;
+  confirm_time?: string | number | null;
+  created_time: string | number;
+  updated_time: string | number;
+  speed_refund_flag?: number | null;
+  speed_refund_status?: string | null;
+  user_shipping_status?: string | null;
+  dispute_refund_status?: number | null;
+}
+
+export interface PddRefundListResponse {
+  total_count: number;
+  refund_list: PddRefundListItem[];
+}
+
+/** `pdd.refund.information.get`; amounts are numbers in PDD_DETAIL_AMOUNT_UNIT. */
+export interface PddRefundInformation {
+  id: string | number;
+  order_sn: string;
+  after_sales_status: number;
+  after_sales_type: number;
+  after_sales_reason?: string | null;
+  refund_amount?: number | null;
+  order_amount?: number | string | null;
+  discount_amount?: number | null;
+  goods_price?: number | null;
+  goods_number?: number | null;
+  goods_name?: string | null;
+  express_no?: string | null;
+  shipping_name?: string | null;
+  shipping_status?: number | null;
+  images?: string[] | null;
+  remark?: string | null;
+  join_or_not?: string | null;
+  expire_time?: string | number | null;
+  confirm_time?: string | number | null;
+  created_time?: string | number | null;
+  recreated_at?: string | number | null;
+  updated_time: string | number;
+  speed_refund_flag?: number | null;
+  user_shipping_status?: string | null;
+  dispute_refund_status?: number | null;
+}
+
+/** `pdd.refund.agree` → `response.result`. */
+export interface PddRefundAgreeResponse {
+  result: { after_sales_id: string | number; order_sn: string; succ: boolean; message?: string | null };
+}
+
+/** `pdd.refund.returngoods.agree` → `response`. */
+export interface PddReturnGoodsAgreeResponse {
+  success: boolean;
+  error_code?: number | null;
+  error_msg?: string | null;
+  result?: { after_sales_id: string | number; order_sn: string; success: boolean; message?: string | null };
+}
+
+export interface PddRefundAddress {
+  id: string | number;
+  refund_address_id?: string | null;
+  refund_name: string;
+  refund_phone: string;
+  refund_tel?: string | null;
+  province_id?: number;
+  province_name?: string;
+  city_id?: number;
+  city_name?: string;
+  district_id?: number;
+  district_name?: string;
+  refund_address: string;
+  is_default?: string | boolean | null;
+  is_legal?: boolean;
+  is_validated?: boolean;
+  mall_id?: string | number;
+}
+
+export interface PddRefundAddressListResponse {
+  refund_address_list: PddRefundAddress[];
+}
+
+/** `{"error_response":{…}}`, answered with HTTP 200. */
+export interface PddErrorResponse {
+  error_code: number;
+  error_msg?: string;
+  sub_code?: string | number | null;
+  sub_msg?: string | null;
+  request_id?: string | null;
+}
