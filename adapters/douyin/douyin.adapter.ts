@@ -1,0 +1,309 @@
+import { LosslessNumber } from 'lossless-json';
+import {
+  AdapterError,
+  AdapterErrorCode,
+  WebhookSignatureError,
+  type ActionOutcome,
+  type AdapterAction,
+  type AdapterCapabilities,
+  type AdapterConnection,
+  type AdapterContext,
+  type InboundEventDraft,
+  type IncomingPush,
+  type MarketplaceAdapter,
+  type NormalizedCase,
+  type PullPage,
+  type TicketForAction,
+  type VerifiedPush,
+} from '../contract';
+import { toUnixSeconds } from '../shared/china-time';
+import { idString, parseLosslessJson, stringifyLosslessJson } from '../shared/lossless-json';
+import { headerValue, md5Hex, safeEqual } from '../shared/signing';
+import { DouyinClient } from './douyin.client';
+import { mapDouyinDetail, mapDouyinListItem } from './douyin.mapper';
+import {
+  DOUYIN_AFTERSALE_TAGS,
+  DOUYIN_OPERATE_ITEM_SUCCESS,
+  DOUYIN_OPERATE_TYPES,
+  DOUYIN_PAGE_SIZE,
+  DOUYIN_PATHS,
+  type DouyinAftersaleMessageData,
+  type DouyinDetailData,
+  type DouyinListData,
+  type DouyinOperateData,
+  type DouyinOperateItem,
+  type DouyinPushMessage,
+} from './douyin.types';
+
+/** First pull reads a day back; each later run re-reads 5 minutes, since writes land slightly late. */
+export const DOUYIN_PULL_WINDOW = { lookbackSeconds: 24 * 60 * 60, overlapSeconds: 5 * 60 };
+
+interface DouyinPullCursor {
+  start: number;
+  end: number | null;
+  page: number;
+}
+
+function parseCursor(cursor: string): DouyinPullCursor {
+  try {
+    const value = JSON.parse(cursor) as DouyinPullCursor;
+    if (Number.isInteger(value.start) && Number.isInteger(value.page) && value.page >= 0) return value;
+  } catch {
+    // reported below
+  }
+  throw new AdapterError(AdapterErrorCode.INVALID, `not a Douyin pull cursor: ${cursor}`);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The aftersale id inside a message's `data` JSON text, parsed losslessly (it is an int64 number). */
+function messageAftersaleId(message: Partial<DouyinPushMessage>): string | null {
+  if (typeof message.data !== 'string') return null;
+  try {
+    const data = parseLosslessJson(message.data) as DouyinAftersaleMessageData;
+    return isObject(data) ? idString(data.aftersale_id) : null;
+  } catch {
+    return null;
+  }
+}
+
+function invalid(message: string): AdapterError {
+  return new AdapterError(AdapterErrorCode.INVALID, message);
+}
+
+/**
+ * `afterSale/operate` refuses only with a code from `afterSale/rejectReasonCodeList`, sent as a JSON number;
+ * the agent's text goes with it as reason and remark.
+ */
+function refusal(
+  action: Extract<AdapterAction, { type: 'refuse_refund' | 'refuse_return' }>,
+): Pick<DouyinOperateItem, 'reject_reason_code' | 'reason' | 'remark'> {
+  const code = action.reasonCode?.trim() ?? '';
+  if (!/^\d+$/.test(code)) {
+    throw invalid(
+      `Douyin needs a numeric reject_reason_code (from afterSale/rejectReasonCodeList) to ${action.type}`,
+    );
+  }
+  return { reject_reason_code: Number(code), reason: action.reason, remark: action.reason };
+}
+
+/**
+ * Douyin Shop (抖店) open platform (https://op.jinritemai.com/docs/api-docs/17/1816). Pushes are triggers:
+ * each message is re-read with `afterSale/Detail`, whose `update_time` is also the optimistic lock that
+ * `afterSale/operate` checks.
+ */
+export class DouyinAdapter implements MarketplaceAdapter {
+  readonly capabilities: AdapterCapabilities = {
+    platform: 'douyin',
+    displayName: 'Douyin Shop (抖店)',
+    push: 'webhook',
+    pull: true,
+    actions: ['approve_refund', 'refuse_refund', 'approve_return', 'refuse_return'],
+    actionStages: {
+      approve_refund: ['requested', 'return_shipped', 'return_received'],
+      refuse_refund: ['requested', 'return_shipped', 'return_received'],
+      approve_return: ['requested'],
+      refuse_return: ['requested'],
+    },
+    rateLimit: { requestsPerSecond: 10, note: 'per-app limits are not published; assumed' },
+    credentials: [
+      { name: 'appKey', required: true },
+      { name: 'appSecret', required: true },
+      { name: 'accessToken', required: true },
+      { name: 'returnAddressId', required: false },
+    ],
+    docs: 'https://op.jinritemai.com/docs/api-docs/17/1816',
+  };
+
+  defaultApiBaseUrl(): string {
+    return 'https://openapi-fxg.jinritemai.com';
+  }
+
+  /** `event-sign` = lowercase hex MD5(app_key + raw body + app_secret); the body is a JSON array of messages. */
+  verifyWebhook(push: IncomingPush, connection: AdapterConnection): VerifiedPush {
+    const { appKey, appSecret } = connection.credentials;
+    if (!appKey || !appSecret) throw new WebhookSignatureError('the connection has no appKey/appSecret');
+    const signature = headerValue(push.headers, 'event-sign');
+    if (!signature) throw new WebhookSignatureError('the event-sign header is missing');
+    const expected = md5Hex(Buffer.concat([Buffer.from(appKey), push.rawBody, Buffer.from(appSecret)]));
+    if (!safeEqual(signature.trim().toLowerCase(), expected)) {
+      throw new WebhookSignatureError('event-sign does not match');
+    }
+    let messages: unknown;
+    try {
+      messages = parseLosslessJson(push.rawBody.toString('utf8'));
+    } catch {
+      throw new WebhookSignatureError('the signed body is not JSON');
+    }
+    if (!Array.isArray(messages)) throw new WebhookSignatureError('the signed body is not a message array');
+    const events: InboundEventDraft[] = messages.map((message: unknown) => {
+      const element = isObject(message) ? (message as Partial<DouyinPushMessage>) : {};
+      const payload = stringifyLosslessJson(message);
+      const tag = idString(element.tag) ?? '';
+      return {
+        dedupeKey: idString(element.msg_id) ?? `sha-${md5Hex(payload)}`,
+        eventType: DOUYIN_AFTERSALE_TAGS[tag] ?? `tag_${tag}`,
+        externalId: messageAftersaleId(element),
+        payload,
+      };
+    });
+    return { events, reply: { status: 200, body: { code: 0, msg: 'success' } } };
+  }
+
+  /** Messages only say that a case changed; the case is read back so stale or reordered pushes cannot win. */
+  async resolveEvent(ctx: AdapterContext, event: InboundEventDraft): Promise<NormalizedCase | null> {
+    let message: Partial<DouyinPushMessage>;
+    try {
+      const parsed = parseLosslessJson(event.payload);
+      if (!isObject(parsed)) throw new Error('not an object');
+      message = parsed as Partial<DouyinPushMessage>;
+    } catch {
+      throw invalid('the stored Douyin message is not a JSON object');
+    }
+    if (!DOUYIN_AFTERSALE_TAGS[idString(message.tag) ?? '']) return null;
+    const aftersaleId = messageAftersaleId(message);
+    if (!aftersaleId) throw invalid(`Douyin message ${String(message.msg_id)} has no data.aftersale_id`);
+    return this.fetchCase(ctx, aftersaleId);
+  }
+
+  async pull(ctx: AdapterContext, cursor: string | null): Promise<PullPage> {
+    const now = toUnixSeconds(ctx.now());
+    const state = cursor
+      ? parseCursor(cursor)
+      : { start: now - DOUYIN_PULL_WINDOW.lookbackSeconds, end: null, page: 0 };
+    const end = state.end ?? Math.max(now, state.start + 1);
+    const data = await new DouyinClient(ctx).call<DouyinListData>(DOUYIN_PATHS.list, {
+      update_start_time: state.start,
+      update_end_time: end,
+      order_by: ['update_time asc'],
+      page: state.page,
+      size: DOUYIN_PAGE_SIZE,
+    });
+    const items = Array.isArray(data.items) ? data.items : [];
+    const cases = items.map(mapDouyinListItem);
+    if (data.has_more === true && items.length > 0) {
+      // Keyset on update_time: a case updated while paging moves past `end` instead of shifting the pages.
+      const last = Math.max(...items.map((item) => Number(item.aftersale_info.update_time)));
+      const next: DouyinPullCursor =
+        last > state.start ? { start: last, end, page: 0 } : { ...state, end, page: state.page + 1 };
+      return { cases, nextCursor: JSON.stringify(next), hasMore: true };
+    }
+    const next: DouyinPullCursor = { start: end - DOUYIN_PULL_WINDOW.overlapSeconds, end: null, page: 0 };
+    return {
+      cases,
+      nextCursor: JSON.stringify(next),
+      hasMore: now - end > DOUYIN_PULL_WINDOW.overlapSeconds,
+    };
+  }
+
+  async fetchCase(ctx: AdapterContext, externalId: string): Promise<NormalizedCase> {
+    const data = await new DouyinClient(ctx).call<DouyinDetailData>(DOUYIN_PATHS.detail, {
+      after_sale_id: externalId,
+    });
+    return mapDouyinDetail(data);
+  }
+
+  /**
+   * `afterSale/operate` takes no idempotency key. A replay is stopped by the case itself: the first operation
+   * moves it on, so the replay's `update_time` is stale (or, without one, its state no longer allows it).
+   */
+  async perform(ctx: AdapterContext, action: AdapterAction, ticket: TicketForAction): Promise<ActionOutcome> {
+    const item: DouyinOperateItem = { aftersale_id: ticket.externalId };
+    if (ticket.platformVersion && /^\d+$/.test(ticket.platformVersion))
+      item.update_time = Number(ticket.platformVersion);
+    const afterReturn = ticket.stage === 'return_shipped' || ticket.stage === 'return_received';
+    let type: number;
+    switch (action.type) {
+      case 'approve_refund':
+        if (
+          action.amount &&
+          ticket.requestedAmount &&
+          action.amount.amountMinor !== ticket.requestedAmount.amountMinor
+        ) {
+          throw invalid(
+            'afterSale/operate agrees the amount the buyer asked for; a different amount cannot be sent',
+          );
+        }
+        type = afterReturn ? DOUYIN_OPERATE_TYPES.agreeRefundAfterReturn : DOUYIN_OPERATE_TYPES.agreeRefund;
+        break;
+      case 'refuse_refund':
+        Object.assign(item, refusal(action));
+        type = afterReturn
+          ? DOUYIN_OPERATE_TYPES.refuseAfterReturn
+          : ticket.kind === 'refund_only'
+            ? DOUYIN_OPERATE_TYPES.refuseRefund
+            : DOUYIN_OPERATE_TYPES.refuseReturnRequest;
+        break;
+      case 'approve_return':
+        item.logistics = this.returnLogistics(
+          action.returnAddress,
+          ctx.connection.credentials.returnAddressId,
+        );
+        type = DOUYIN_OPERATE_TYPES.agreeReturn;
+        break;
+      case 'refuse_return':
+        if (ticket.kind === 'refund_only') {
+          throw invalid('a refund-only Douyin case has no return request to refuse; use refuse_refund');
+        }
+        Object.assign(item, refusal(action));
+        type = DOUYIN_OPERATE_TYPES.refuseReturnRequest;
+        break;
+      case 'confirm_return_received':
+      case 'send_message':
+        throw new AdapterError(
+          AdapterErrorCode.UNSUPPORTED,
+          `Douyin has no API for ${action.type} in this adapter`,
+        );
+    }
+    const client = new DouyinClient(ctx);
+    const response = await client.call<DouyinOperateData>(DOUYIN_PATHS.operate, { type, items: [item] });
+    const failed = (response.items ?? []).find(
+      (result) => Number(result.status_code) !== DOUYIN_OPERATE_ITEM_SUCCESS,
+    );
+    if (failed) {
+      throw new AdapterError(
+        AdapterErrorCode.INVALID,
+        `afterSale/operate refused: ${failed.status_msg ?? failed.status_code}`,
+        {
+          code: String(failed.status_code),
+          message: failed.status_msg ?? undefined,
+        },
+      );
+    }
+    return { response, updatedCase: await this.refetchAfterAction(ctx, ticket.externalId) };
+  }
+
+  /** A saved address id (recommended by Douyin) wins over a spelled-out address. */
+  private returnLogistics(
+    address: Extract<AdapterAction, { type: 'approve_return' }>['returnAddress'],
+    configuredAddressId: string | undefined,
+  ): NonNullable<DouyinOperateItem['logistics']> {
+    const addressId = address?.externalAddressId || configuredAddressId;
+    if (addressId) {
+      if (!/^\d+$/.test(addressId)) throw invalid(`Douyin receiver_address_id must be numeric: ${addressId}`);
+      return { receiver_address_id: new LosslessNumber(addressId) };
+    }
+    if (!address) throw invalid('Douyin needs a return address (an address id or the address itself)');
+    return {
+      after_sale_address_detail: {
+        province_name: address.province,
+        city_name: address.city,
+        town_name: address.district,
+        detail: address.address,
+        user_name: address.name,
+        mobile: address.phone,
+      },
+    };
+  }
+
+  /** The decision is already applied upstream; a failed read must not make the hub retry it. */
+  private async refetchAfterAction(ctx: AdapterContext, externalId: string): Promise<NormalizedCase | null> {
+    try {
+      return await this.fetchCase(ctx, externalId);
+    } catch {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,243 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  AdapterError,
+  AdapterErrorCode,
+  WebhookSignatureError,
+  type AdapterContext,
+  type NormalizedCase,
+  type TicketForAction,
+} from '../contract';
+import { DouyinAdapter } from './douyin.adapter';
+import { DouyinSandbox } from './douyin.sandbox';
+
+const sandbox = new DouyinSandbox();
+const adapter = new DouyinAdapter();
+const received: { headers: IncomingHttpHeaders; body: Buffer }[] = [];
+let receiver: Server;
+
+function context(credentials = sandbox.credentials): AdapterContext {
+  return {
+    connection: {
+      id: 'conn-dy',
+      tenantId: 'tenant-1',
+      platform: 'douyin',
+      shopId: sandbox.shopId,
+      apiBaseUrl: sandbox.url,
+      credentials,
+    },
+    limiter: { acquire: () => Promise.resolve() },
+    now: () => new Date(),
+  };
+}
+
+async function pullAll(): Promise<Map<string, NormalizedCase>> {
+  const seen = new Map<string, NormalizedCase>();
+  let cursor: string | null = null;
+  for (let guard = 0; guard < 50; guard += 1) {
+    const page = await adapter.pull(context(), cursor);
+    for (const found of page.cases) seen.set(found.externalId, found);
+    cursor = page.nextCursor;
+    if (!page.hasMore) return seen;
+  }
+  throw new Error('pull never caught up');
+}
+
+function ticketOf(found: NormalizedCase): TicketForAction {
+  return {
+    externalId: found.externalId,
+    externalOrderId: found.externalOrderId,
+    kind: found.kind,
+    stage: found.stage,
+    requestedAmount: found.requestedAmount,
+    platformVersion: found.platformVersion,
+    raw: found.raw,
+  };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<AdapterError> {
+  const error = await promise.then(
+    () => null,
+    (reason: unknown) => reason,
+  );
+  if (!(error instanceof AdapterError)) throw new Error(`expected an AdapterError, got ${String(error)}`);
+  return error;
+}
+
+function verifiedEvents() {
+  return received.flatMap(
+    (push) =>
+      adapter.verifyWebhook({ rawBody: push.body, headers: push.headers, query: {} }, context().connection)
+        .events,
+  );
+}
+
+beforeAll(async () => {
+  await sandbox.start();
+  receiver = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      received.push({ headers: req.headers, body: Buffer.concat(chunks) });
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"code":0,"msg":"success"}');
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  sandbox.setPushTarget({
+    url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/v1/webhooks/douyin/conn-dy`,
+  });
+});
+afterEach(() => sandbox.clearFaults());
+afterAll(async () => {
+  await sandbox.stop();
+  await new Promise<void>((resolve) => receiver.close(() => resolve()));
+});
+
+describe('DouyinSandbox with DouyinAdapter', () => {
+  let generated: string[];
+
+  beforeAll(async () => {
+    generated = await sandbox.generateCases(9);
+  });
+
+  it('pushes signed JSON arrays that verify and resolve to the cases, ids intact', async () => {
+    const events = verifiedEvents();
+    expect(events.map((event) => event.externalId).sort()).toEqual([...generated].sort());
+    expect(events.every((event) => event.eventType === 'RefundCreated')).toBe(true);
+    expect(received.some((push) => (JSON.parse(push.body.toString('utf8')) as unknown[]).length > 1)).toBe(
+      true,
+    );
+    const resolved = await adapter.resolveEvent(context(), events[0]);
+    expect(resolved?.externalId).toBe(events[0].externalId);
+    expect(resolved?.stage).toBe('requested');
+  });
+
+  it('rejects a push signed with another secret', () => {
+    const [push] = received;
+    expect(() =>
+      adapter.verifyWebhook(
+        { rawBody: push.body, headers: push.headers, query: {} },
+        { ...context().connection, credentials: { ...sandbox.credentials, appSecret: 'other' } },
+      ),
+    ).toThrow(WebhookSignatureError);
+  });
+
+  it('pulls every case and fetches one', async () => {
+    const cases = await pullAll();
+    expect([...cases.keys()].sort()).toEqual([...generated].sort());
+    const fetched = await adapter.fetchCase(context(), generated[0]);
+    expect(fetched.externalId).toBe(generated[0]);
+    expect(fetched.requestedAmount).toEqual(cases.get(generated[0])?.requestedAmount);
+  });
+
+  it('applies every supported action and enforces the update_time lock', async () => {
+    await sandbox.generateCases(20);
+    const cases = [...(await pullAll()).values()];
+    const refundOnly = cases.filter((found) => found.kind === 'refund_only' && found.stage === 'requested');
+    const returns = cases.filter((found) => found.kind === 'return_refund' && found.stage === 'requested');
+    if (refundOnly.length < 2 || returns.length < 2) throw new Error('generator produced too few cases');
+
+    const agreed = await adapter.perform(
+      context(),
+      { type: 'approve_refund', amount: null },
+      ticketOf(refundOnly[0]),
+    );
+    expect(agreed.updatedCase?.stage).toBe('refunded');
+    expect(sandbox.caseState(refundOnly[0].externalId)).toMatchObject({
+      aftersale_status: 12,
+      refund_status: 3,
+    });
+    const twice = await rejection(
+      adapter.perform(context(), { type: 'approve_refund', amount: null }, ticketOf(agreed.updatedCase!)),
+    );
+    expect(twice.code).toBe(AdapterErrorCode.INVALID);
+
+    const refused = await adapter.perform(
+      context(),
+      { type: 'refuse_refund', reason: '商品已签收且无质量问题', reasonCode: '23' },
+      ticketOf(refundOnly[1]),
+    );
+    expect(refused.updatedCase?.stage).toBe('refused');
+
+    const returnRefused = await adapter.perform(
+      context(),
+      { type: 'refuse_return', reason: '商品已影响二次销售', reasonCode: '12' },
+      ticketOf(returns[1]),
+    );
+    expect(returnRefused.updatedCase?.stage).toBe('refused');
+    expect(sandbox.caseState(returns[1].externalId)).toMatchObject({ aftersale_status: 27 });
+
+    const stale = await rejection(
+      adapter.perform(
+        context(),
+        {
+          type: 'approve_return',
+          returnAddress: { name: '张三', phone: '13800138000', address: '娄山关路 523 号' },
+        },
+        { ...ticketOf(returns[0]), platformVersion: String(Number(returns[0].platformVersion) - 1) },
+      ),
+    );
+    expect(stale.code).toBe(AdapterErrorCode.CONFLICT);
+
+    const approved = await adapter.perform(
+      context(),
+      {
+        type: 'approve_return',
+        returnAddress: { name: '张三', phone: '13800138000', address: '娄山关路 523 号' },
+      },
+      ticketOf(returns[0]),
+    );
+    expect(approved.updatedCase?.stage).toBe('awaiting_return');
+
+    received.length = 0;
+    expect(await sandbox.advanceCases(10)).toContain(returns[0].externalId);
+    const shippedEvent = verifiedEvents().find((event) => event.externalId === returns[0].externalId);
+    expect(shippedEvent?.eventType).toBe('RefundBuyerReturnGoods');
+    const shipped = await adapter.resolveEvent(context(), shippedEvent!);
+    expect(shipped?.stage).toBe('return_shipped');
+    const refunded = await adapter.perform(
+      context(),
+      { type: 'approve_refund', amount: null },
+      ticketOf(shipped!),
+    );
+    expect(refunded.updatedCase?.stage).toBe('refunded');
+  });
+
+  it('duplicates pushes when told to, with the same msg_id so the hub can dedupe', async () => {
+    received.length = 0;
+    sandbox.injectFault({ kind: 'duplicate_pushes', ratio: 1 });
+    await sandbox.generateCases(2);
+    const keys = verifiedEvents().map((event) => event.dedupeKey);
+    expect(keys).toHaveLength(4);
+    expect(new Set(keys).size).toBe(2);
+  });
+
+  it('answers a wrong signature and an unknown token with its own errors, mapped to AUTH', async () => {
+    const badSign = await rejection(
+      adapter.pull(context({ ...sandbox.credentials, appSecret: 'wrong' }), null),
+    );
+    expect(badSign).toMatchObject({
+      code: AdapterErrorCode.AUTH,
+      upstream: { code: '40003/isv.signature-invalid' },
+    });
+    const expired = await rejection(
+      adapter.pull(context({ ...sandbox.credentials, accessToken: 'old' }), null),
+    );
+    expect(expired).toMatchObject({
+      code: AdapterErrorCode.AUTH,
+      upstream: { code: '40003/isv.access-token-expired' },
+    });
+  });
+
+  it('renders injected faults: throttle → RATE_LIMITED, server error → TEMPORARY', async () => {
+    sandbox.injectFault({ kind: 'throttle', times: 1 });
+    expect((await rejection(adapter.fetchCase(context(), generated[0]))).code).toBe(
+      AdapterErrorCode.RATE_LIMITED,
+    );
+    sandbox.injectFault({ kind: 'server_error', times: 1 });
+    expect((await rejection(adapter.fetchCase(context(), generated[0]))).code).toBe(
+      AdapterErrorCode.TEMPORARY,
+    );
+    expect((await adapter.fetchCase(context(), generated[0])).externalId).toBe(generated[0]);
+  });
+});

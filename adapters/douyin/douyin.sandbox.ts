@@ -1,0 +1,483 @@
+import { randomBytes } from 'node:crypto';
+import { LosslessNumber } from 'lossless-json';
+import type { MarketplaceSandbox, RecordedCall, SandboxFault, SandboxPushTarget } from '../contract';
+import { generateOrder, pick, SAMPLE_REASONS } from '../shared/case-generator';
+import { toUnixSeconds } from '../shared/china-time';
+import { parseLosslessJson, stringifyLosslessJson } from '../shared/lossless-json';
+import {
+  bigId,
+  postPush,
+  SandboxHttpServer,
+  shufflePushes,
+  type SandboxRequest,
+  type SandboxResponse,
+} from '../shared/sandbox-server';
+import { md5Hex, safeEqual } from '../shared/signing';
+import { douyinMethod, signDouyin } from './douyin.client';
+import { DOUYIN_STALE_VERSION_ERROR, DOUYIN_THROTTLE_ERROR } from './douyin.errors';
+import {
+  DOUYIN_OPERATE_ITEM_SUCCESS,
+  DOUYIN_OPERATE_TYPES,
+  DOUYIN_PATHS,
+  DOUYIN_SUCCESS_CODE,
+  type DouyinOperateItem,
+  type DouyinPath,
+  type DouyinPushMessage,
+} from './douyin.types';
+
+const TYPE_OF_KIND = { refund_only: 1, return_refund: 0, exchange: 3, complaint: 1 } as const;
+const REFUND_ONLY_TYPES = new Set([1, 2]);
+const RETURN_TYPES = new Set([0, 3]);
+const STATUS = {
+  awaitingMerchant: 6,
+  awaitingBuyerReturn: 7,
+  awaitingMerchantShipment: 8,
+  returnShipped: 11,
+  succeeded: 12,
+  refusedFirst: 27,
+  refusedSecond: 29,
+} as const;
+const REFUND_STATUS = { pending: 1, succeeded: 3 } as const;
+const OPERATE_FAILED = 1;
+const PUSH_BATCH = 3;
+const DEADLINE_SECONDS = 48 * 60 * 60;
+
+interface SandboxAftersale {
+  id: string;
+  shopOrderId: string;
+  skuOrderId: string;
+  productId: string;
+  shopSku: string;
+  productName: string;
+  priceFen: number;
+  quantity: number;
+  type: number;
+  status: number;
+  refundStatus: number;
+  refundFen: number;
+  postFen: number;
+  reason: string;
+  reasonCode: number;
+  evidence: string[];
+  returnTracking: string | null;
+  applyTime: number;
+  updateTime: number;
+}
+
+function envelope(
+  code: number,
+  msg: string,
+  subCode = '',
+  subMsg = '',
+  data: unknown = null,
+): SandboxResponse {
+  return {
+    status: 200,
+    body: stringifyLosslessJson({
+      code,
+      msg,
+      sub_code: subCode,
+      sub_msg: subMsg,
+      log_id: randomBytes(12).toString('hex'),
+      data,
+    }),
+  };
+}
+
+const success = (data: unknown): SandboxResponse => envelope(DOUYIN_SUCCESS_CODE, 'success', '', '', data);
+const big = (id: string): LosslessNumber => new LosslessNumber(id);
+
+/**
+ * A fake Douyin Shop gateway: `POST /afterSale/{List,Detail,operate}` with the signed query string and a
+ * `param_json` body, `{code:10000,…}` envelopes, and `event-sign` pushes whose bodies are JSON arrays of
+ * `{tag, msg_id, data}` with int64 ids written as bare numbers inside `data`.
+ */
+export class DouyinSandbox implements MarketplaceSandbox {
+  readonly platform = 'douyin' as const;
+  readonly shopId = '4463798';
+  readonly credentials: Record<string, string>;
+  private readonly cases = new Map<string, SandboxAftersale>();
+  private target: SandboxPushTarget | null = null;
+  private readonly http = new SandboxHttpServer(
+    (request, fault) => this.handle(request, fault),
+    (request) => request.query.method ?? null,
+  );
+
+  constructor() {
+    this.credentials = {
+      appKey: bigId('7'),
+      appSecret: randomBytes(16).toString('hex'),
+      accessToken: randomBytes(18).toString('hex'),
+    };
+  }
+
+  get url(): string {
+    return this.http.baseUrl;
+  }
+
+  start(port?: number): Promise<string> {
+    return this.http.start(port);
+  }
+
+  stop(): Promise<void> {
+    return this.http.stop();
+  }
+
+  setPushTarget(target: SandboxPushTarget | null): void {
+    this.target = target;
+  }
+
+  async generateCases(count: number): Promise<string[]> {
+    const created: SandboxAftersale[] = [];
+    for (let i = 0; i < count; i += 1) {
+      const reason = pick(SAMPLE_REASONS);
+      const order = generateOrder();
+      const line = order.lines[0];
+      const now = this.clock();
+      const aftersale: SandboxAftersale = {
+        id: bigId('7'),
+        shopOrderId: bigId('6'),
+        skuOrderId: bigId('6'),
+        productId: bigId('3'),
+        shopSku: line.sku,
+        productName: line.title,
+        priceFen: line.priceMinor,
+        quantity: line.quantity,
+        type: TYPE_OF_KIND[reason.kind],
+        status: STATUS.awaitingMerchant,
+        refundStatus: REFUND_STATUS.pending,
+        refundFen: Math.min(order.requestedMinor, line.priceMinor * line.quantity),
+        postFen: reason.kind === 'return_refund' ? 0 : 600,
+        reason: reason.text,
+        reasonCode: 100 + SAMPLE_REASONS.indexOf(reason),
+        evidence: reason.code === 'damaged' ? [`https://p3-aftersale.ecombdimg.com/${bigId('1')}.jpeg`] : [],
+        returnTracking: null,
+        applyTime: now,
+        updateTime: now,
+      };
+      this.cases.set(aftersale.id, aftersale);
+      created.push(aftersale);
+    }
+    await this.push(created.map((aftersale) => this.message('200', aftersale)));
+    return created.map((aftersale) => aftersale.id);
+  }
+
+  /** Buyers ship agreed returns back (tag 203). */
+  async advanceCases(count: number): Promise<string[]> {
+    const moved: SandboxAftersale[] = [];
+    for (const aftersale of this.cases.values()) {
+      if (moved.length >= count) break;
+      if (aftersale.status !== STATUS.awaitingBuyerReturn) continue;
+      aftersale.status = STATUS.returnShipped;
+      aftersale.returnTracking = `SF${bigId('1').slice(0, 12)}`;
+      this.touch(aftersale);
+      moved.push(aftersale);
+    }
+    await this.push(moved.map((aftersale) => this.message('203', aftersale)));
+    return moved.map((aftersale) => aftersale.id);
+  }
+
+  injectFault(fault: SandboxFault): void {
+    this.http.injectFault(fault);
+  }
+
+  clearFaults(): void {
+    this.http.clearFaults();
+  }
+
+  calls(): RecordedCall[] {
+    return this.http.calls();
+  }
+
+  caseState(externalId: string): unknown {
+    const aftersale = this.cases.get(externalId);
+    return aftersale
+      ? parseLosslessJson(stringifyLosslessJson(this.listItem(aftersale).aftersale_info))
+      : undefined;
+  }
+
+  private clock(): number {
+    return toUnixSeconds(new Date());
+  }
+
+  /** `update_time` is the optimistic lock, so it must move forward on every change. */
+  private touch(aftersale: SandboxAftersale): void {
+    aftersale.updateTime = Math.max(this.clock(), aftersale.updateTime + 1);
+  }
+
+  private handle(
+    request: SandboxRequest,
+    fault: 'throttle' | 'server_error' | 'timeout' | null,
+  ): SandboxResponse {
+    const path = Object.values(DOUYIN_PATHS).find((candidate) => candidate === request.path);
+    if (request.method !== 'POST' || !path)
+      return { status: 404, body: { code: 40004, msg: 'api not found' } };
+    const { query } = request;
+    if (query.app_key !== this.credentials.appKey || query.method !== douyinMethod(path) || query.v !== '2') {
+      return envelope(40001, '缺少必选参数或参数不正确', 'isv.missing-parameter', 'app_key/method/v');
+    }
+    const expected = signDouyin({
+      appKey: this.credentials.appKey,
+      appSecret: this.credentials.appSecret,
+      method: query.method,
+      paramJson: request.body,
+      timestamp: query.timestamp ?? '',
+    });
+    if (query.sign_method !== 'hmac-sha256' || !query.sign || !safeEqual(query.sign, expected)) {
+      return envelope(40003, '业务处理失败', 'isv.signature-invalid', '签名校验失败');
+    }
+    if (query.access_token !== this.credentials.accessToken) {
+      return envelope(40003, '业务处理失败', 'isv.access-token-expired', 'access_token已过期');
+    }
+    if (fault === 'throttle') {
+      return envelope(
+        DOUYIN_THROTTLE_ERROR.code,
+        '请求过于频繁',
+        DOUYIN_THROTTLE_ERROR.subCode,
+        '超过调用频率限制',
+      );
+    }
+    if (fault === 'server_error') return { status: 500, body: 'Internal Server Error' };
+    let params: Record<string, unknown>;
+    try {
+      params = parseLosslessJson(request.body) as Record<string, unknown>;
+    } catch {
+      return envelope(40003, '业务处理失败', 'isv.parameter-format-invalid', 'param_json 不是 JSON');
+    }
+    return this.route(path, params);
+  }
+
+  private route(path: DouyinPath, params: Record<string, unknown>): SandboxResponse {
+    switch (path) {
+      case DOUYIN_PATHS.list:
+        return this.list(params);
+      case DOUYIN_PATHS.detail: {
+        const aftersale = this.cases.get(String(params.after_sale_id));
+        return aftersale
+          ? success(this.detail(aftersale))
+          : envelope(50002, '业务处理失败', 'isv.business-failed', '售后单不存在');
+      }
+      case DOUYIN_PATHS.operate:
+        return this.operate(params);
+    }
+  }
+
+  private list(params: Record<string, unknown>): SandboxResponse {
+    const start = Number(params.update_start_time ?? 0);
+    const end = Number(params.update_end_time ?? Number.MAX_SAFE_INTEGER);
+    const page = Number(params.page ?? 0);
+    const size = Math.min(Number(params.size ?? 10), 100);
+    if (!Number.isInteger(page) || page < 0 || !Number.isInteger(size) || size < 1) {
+      return envelope(40003, '业务处理失败', 'isv.parameter-format-invalid', 'page/size');
+    }
+    const matching = [...this.cases.values()]
+      .filter((aftersale) => aftersale.updateTime >= start && aftersale.updateTime <= end)
+      .sort((a, b) => a.updateTime - b.updateTime || a.id.localeCompare(b.id));
+    const items = matching.slice(page * size, (page + 1) * size).map((aftersale) => this.listItem(aftersale));
+    return success({
+      items,
+      has_more: (page + 1) * size < matching.length,
+      total: matching.length,
+      page,
+      size,
+    });
+  }
+
+  private operate(params: Record<string, unknown>): SandboxResponse {
+    const type = Number(params.type);
+    const items = Array.isArray(params.items) ? (params.items as DouyinOperateItem[]) : [];
+    if (items.length === 0) return envelope(40001, '缺少必选参数', 'isv.missing-parameter', 'items');
+    const results: { aftersale_id: LosslessNumber; status_code: number; status_msg: string }[] = [];
+    for (const item of items) {
+      const aftersale = this.cases.get(String(item.aftersale_id));
+      if (!aftersale) return envelope(50002, '业务处理失败', 'isv.business-failed', '售后单不存在');
+      if (item.update_time !== undefined && Number(item.update_time) !== aftersale.updateTime) {
+        return envelope(
+          DOUYIN_STALE_VERSION_ERROR.code,
+          '业务处理失败',
+          DOUYIN_STALE_VERSION_ERROR.subCode,
+          '售后单已变更',
+        );
+      }
+      const failure = this.apply(type, item, aftersale);
+      if (!failure) this.touch(aftersale);
+      results.push({
+        aftersale_id: big(aftersale.id),
+        status_code: failure ? OPERATE_FAILED : DOUYIN_OPERATE_ITEM_SUCCESS,
+        status_msg: failure ?? 'success',
+      });
+    }
+    return success({ items: results });
+  }
+
+  /** Applies one operation with the platform's state rules; returns why it was refused, or null. */
+  private apply(type: number, item: DouyinOperateItem, aftersale: SandboxAftersale): string | null {
+    const awaiting = aftersale.status === STATUS.awaitingMerchant;
+    const refundOnly = REFUND_ONLY_TYPES.has(aftersale.type);
+    const returned = aftersale.status === STATUS.returnShipped;
+    const refusal = (): string | null =>
+      item.reject_reason_code && (item.reason || item.remark) ? null : '拒绝操作需填写拒绝原因码和原因';
+    switch (type) {
+      case DOUYIN_OPERATE_TYPES.agreeRefund:
+        if (!awaiting || !refundOnly) return '当前售后状态不支持同意退款';
+        aftersale.status = STATUS.succeeded;
+        aftersale.refundStatus = REFUND_STATUS.succeeded;
+        return null;
+      case DOUYIN_OPERATE_TYPES.refuseRefund:
+        if (!awaiting || !refundOnly) return '当前售后状态不支持拒绝退款';
+        if (refusal()) return refusal();
+        aftersale.status = STATUS.refusedFirst;
+        return null;
+      case DOUYIN_OPERATE_TYPES.agreeReturn:
+        if (!awaiting || !RETURN_TYPES.has(aftersale.type)) return '当前售后状态不支持同意退货';
+        if (!item.logistics?.receiver_address_id && !item.logistics?.after_sale_address_detail)
+          return '请填写退货地址';
+        aftersale.status = STATUS.awaitingBuyerReturn;
+        return null;
+      case DOUYIN_OPERATE_TYPES.refuseReturnRequest:
+        if (!awaiting || !RETURN_TYPES.has(aftersale.type)) return '当前售后状态不支持拒绝退货申请';
+        if (refusal()) return refusal();
+        aftersale.status = STATUS.refusedFirst;
+        return null;
+      case DOUYIN_OPERATE_TYPES.agreeRefundAfterReturn:
+        if (!returned) return '买家尚未退货';
+        if (aftersale.type === 0) {
+          aftersale.status = STATUS.succeeded;
+          aftersale.refundStatus = REFUND_STATUS.succeeded;
+        } else {
+          aftersale.status = STATUS.awaitingMerchantShipment;
+        }
+        return null;
+      case DOUYIN_OPERATE_TYPES.refuseAfterReturn:
+        if (!returned) return '买家尚未退货';
+        if (refusal()) return refusal();
+        aftersale.status = STATUS.refusedSecond;
+        return null;
+      default:
+        return `不支持的操作类型 ${type}`;
+    }
+  }
+
+  private listItem(
+    aftersale: SandboxAftersale,
+  ): { aftersale_info: Record<string, unknown> } & Record<string, unknown> {
+    return {
+      aftersale_info: {
+        aftersale_id: aftersale.id,
+        aftersale_order_type: 1,
+        aftersale_type: aftersale.type,
+        aftersale_status: aftersale.status,
+        related_id: aftersale.skuOrderId,
+        apply_time: aftersale.applyTime,
+        update_time: aftersale.updateTime,
+        create_time: aftersale.applyTime,
+        status_deadline:
+          aftersale.status === STATUS.awaitingMerchant ? aftersale.updateTime + DEADLINE_SECONDS : 0,
+        refund_amount: aftersale.refundFen,
+        refund_post_amount: aftersale.postFen,
+        refund_tax_amount: 0,
+        return_promotion_amount: 0,
+        aftersale_num: aftersale.quantity,
+        part_type: 0,
+        aftersale_refund_type: 0,
+        refund_type: 2,
+        refund_status: aftersale.refundStatus,
+        arbitrate_status: 0,
+        return_logistics_code: aftersale.returnTracking ?? '',
+        return_logistics_company_name: aftersale.returnTracking ? '顺丰速运' : '',
+        got_pkg: 1,
+        remark: '',
+        reason_second_labels: [{ code: aftersale.reasonCode, name: aftersale.reason.slice(0, 6) }],
+      },
+      order_info: {
+        shop_order_id: aftersale.shopOrderId,
+        related_order_info: [
+          {
+            sku_order_id: aftersale.skuOrderId,
+            order_status: 3,
+            pay_amount: aftersale.priceFen * aftersale.quantity,
+            item_num: aftersale.quantity,
+            product_name: aftersale.productName,
+            product_id: big(aftersale.productId),
+            shop_sku_code: aftersale.shopSku,
+            aftersale_item_num: aftersale.quantity,
+            price: aftersale.priceFen,
+          },
+        ],
+        order_flag: 0,
+      },
+      text_part: { reason_text: aftersale.reason, aftersale_status_text: String(aftersale.status) },
+    };
+  }
+
+  private detail(aftersale: SandboxAftersale): unknown {
+    return {
+      process_info: {
+        after_sale_info: {
+          after_sale_id: big(aftersale.id),
+          after_sale_status: aftersale.status,
+          after_sale_type: aftersale.type,
+          refund_status: aftersale.refundStatus,
+          refund_total_amount: aftersale.refundFen + aftersale.postFen,
+          refund_post_amount: aftersale.postFen,
+          real_refund_amount:
+            aftersale.refundStatus === REFUND_STATUS.succeeded ? aftersale.refundFen + aftersale.postFen : 0,
+          apply_time: aftersale.applyTime,
+          update_time: aftersale.updateTime,
+          reason: aftersale.reason,
+          reason_code: aftersale.reasonCode,
+          reason_remark: '',
+          evidence: aftersale.evidence,
+          status_deadline:
+            aftersale.status === STATUS.awaitingMerchant ? aftersale.updateTime + DEADLINE_SECONDS : 0,
+          got_pkg: 1,
+        },
+        arbitrate_info: { arbitrate_status: 0 },
+      },
+      order_info: {
+        shop_order_id: big(aftersale.shopOrderId),
+        sku_order_infos: [
+          {
+            sku_order_id: big(aftersale.skuOrderId),
+            product_name: aftersale.productName,
+            shop_sku_code: aftersale.shopSku,
+            sku_id: big(aftersale.productId),
+            item_quantity: aftersale.quantity,
+            after_sale_item_count: aftersale.quantity,
+            sku_pay_amount: aftersale.priceFen * aftersale.quantity,
+          },
+        ],
+      },
+    };
+  }
+
+  private message(tag: string, aftersale: SandboxAftersale): DouyinPushMessage {
+    const data = stringifyLosslessJson({
+      aftersale_id: big(aftersale.id),
+      aftersale_status: aftersale.status,
+      aftersale_type: aftersale.type,
+      apply_time: aftersale.applyTime,
+      p_id: big(aftersale.shopOrderId),
+      s_id: big(aftersale.skuOrderId),
+      shop_id: Number(this.shopId),
+      reason_code: aftersale.reasonCode,
+      refund_amount: aftersale.refundFen,
+      refund_post_amount: aftersale.postFen,
+      refund_voucher_num: 0,
+      update_time: aftersale.updateTime,
+    });
+    return { tag, msg_id: bigId('7'), data };
+  }
+
+  /** Messages go out in small JSON-array batches, each signed with `event-sign`. */
+  private async push(messages: DouyinPushMessage[]): Promise<void> {
+    const target = this.target;
+    if (!target || messages.length === 0) return;
+    const ordered = shufflePushes(messages, this.http.duplicateRatio, this.http.reorderRatio);
+    for (let i = 0; i < ordered.length; i += PUSH_BATCH) {
+      const body = JSON.stringify(ordered.slice(i, i + PUSH_BATCH));
+      const sign = md5Hex(`${this.credentials.appKey}${body}${this.credentials.appSecret}`);
+      await postPush(target.url, body, { 'event-sign': sign });
+    }
+  }
+}
