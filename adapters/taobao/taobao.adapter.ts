@@ -1,0 +1,350 @@
+import {
+  AdapterError,
+  AdapterErrorCode,
+  WebhookSignatureError,
+  type ActionOutcome,
+  type AdapterAction,
+  type AdapterCapabilities,
+  type AdapterContext,
+  type ConsumedMessages,
+  type InboundEventDraft,
+  type MarketplaceAdapter,
+  type NormalizedCase,
+  type PullPage,
+  type TicketForAction,
+  type VerifiedPush,
+} from '../contract';
+import { formatGmt8 } from '../shared/china-time';
+import { idString, parseLosslessJson, stringifyLosslessJson } from '../shared/lossless-json';
+import { TaobaoClient } from './taobao.client';
+import { topOperationRefused } from './taobao.errors';
+import { mapTopRefund } from './taobao.mapper';
+import {
+  TOP_METHODS,
+  TOP_REFUND_FIELDS,
+  type TopRefund,
+  type TopRefundGetResponse,
+  type TopRefundMappingResult,
+  type TopRefundMessageAddResponse,
+  type TopRefundMessageContent,
+  type TopRefundRefuseResponse,
+  type TopRefundsAgreeResponse,
+  type TopRefundsReceiveGetResponse,
+  type TopReturnGoodsAgreeResponse,
+  type TopTmcConfirmResponse,
+  type TopTmcConsumeResponse,
+  type TopTmcMessage,
+} from './taobao.types';
+
+/**
+ * First pull looks back a day; each window re-reads 5 minutes because `modified` has one-second precision and
+ * late writes land behind the cursor. [U] TOP documents no maximum window; a day keeps pages bounded.
+ */
+export const TOP_PULL_WINDOW = {
+  lookbackMs: 24 * 60 * 60 * 1000,
+  maxWindowMs: 24 * 60 * 60 * 1000,
+  overlapMs: 5 * 60 * 1000,
+  pageSize: 100,
+};
+
+/** `taobao.tmc.messages.consume` takes 10..200; confirm takes at most 200 ids, so one batch is one confirm. */
+export const TOP_TMC_BATCH = 100;
+
+export const TOP_REFUND_TOPIC_PREFIX = 'taobao_refund_';
+
+/** [U] How a failed line of `taobao.rp.refunds.agree` says the refund_version is stale. */
+export const TOP_STALE_VERSION_MESSAGE = /version|版本/i;
+
+/** `refuse_message` must be 2–200 characters; `taobao.refund.message.add` content at most 400 bytes. */
+export const TOP_TEXT_LIMITS = { refuseMin: 2, refuseMax: 200, messageBytes: 400 };
+
+/** [U] TOP quotas are per app and per API per day; this per-connection pace stays well inside them. */
+export const TOP_REQUESTS_PER_SECOND = 10;
+
+interface TopPullCursor {
+  start: number;
+  end: number | null;
+  page: number;
+}
+
+function parseCursor(cursor: string): TopPullCursor {
+  try {
+    const value = JSON.parse(cursor) as TopPullCursor;
+    if (Number.isInteger(value.start) && Number.isInteger(value.page) && value.page >= 1) return value;
+  } catch {
+    // reported below
+  }
+  throw new AdapterError(AdapterErrorCode.INVALID, `not a Taobao pull cursor: ${cursor}`);
+}
+
+function invalid(message: string): AdapterError {
+  return new AdapterError(AdapterErrorCode.INVALID, message);
+}
+
+function rawRefund(ticket: TicketForAction): Partial<TopRefund> {
+  return typeof ticket.raw === 'object' && ticket.raw !== null ? (ticket.raw as Partial<TopRefund>) : {};
+}
+
+function mappingResults(response: TopRefundsAgreeResponse): TopRefundMappingResult[] {
+  const results = response.results;
+  if (Array.isArray(results)) return results;
+  return results?.refund_mapping_result ?? [];
+}
+
+/**
+ * Taobao / Tmall Open Platform (https://open.taobao.com/api.htm?docId=52&docType=2).
+ * Refunds are pulled by modified time and consumed from TMC (`taobao.tmc.messages.consume` + confirm); TOP has
+ * no HTTP push, so `verifyWebhook` refuses everything. Tmall `refuse_proof` images are not sent, so refusing a
+ * Tmall refund that needs proof is refused upstream and reported as INVALID.
+ */
+export class TaobaoAdapter implements MarketplaceAdapter {
+  readonly capabilities: AdapterCapabilities = {
+    platform: 'taobao',
+    displayName: 'Taobao / Tmall (TOP)',
+    push: 'message-channel',
+    pull: true,
+    actions: ['approve_refund', 'refuse_refund', 'approve_return', 'send_message'],
+    actionStages: {
+      approve_refund: ['requested', 'return_shipped', 'return_received'],
+      refuse_refund: ['requested', 'return_shipped', 'return_received'],
+      approve_return: ['requested'],
+    },
+    rateLimit: {
+      requestsPerSecond: TOP_REQUESTS_PER_SECOND,
+      note: 'TOP limits calls per app and API per day; codes 7/8 mean the app is banned for some seconds',
+    },
+    credentials: [
+      { name: 'appKey', required: true },
+      { name: 'appSecret', required: true },
+      { name: 'sessionKey', required: true },
+      { name: 'signMethod', required: false },
+    ],
+    docs: 'https://open.taobao.com/api.htm?docId=52&docType=2',
+  };
+
+  defaultApiBaseUrl(): string {
+    return 'https://eco.taobao.com/router/rest';
+  }
+
+  verifyWebhook(): VerifiedPush {
+    throw new WebhookSignatureError(
+      'Taobao delivers refund messages through TMC, which the hub consumes; it sends no HTTP pushes',
+    );
+  }
+
+  /** TMC refund messages carry only ids, fee and time, so the refund is read again. */
+  async resolveEvent(ctx: AdapterContext, event: InboundEventDraft): Promise<NormalizedCase | null> {
+    const refundId = event.externalId ?? idString(contentOf(parseMessage(event.payload)).refund_id);
+    return refundId ? this.fetchCase(ctx, refundId) : null;
+  }
+
+  async pull(ctx: AdapterContext, cursor: string | null): Promise<PullPage> {
+    const now = ctx.now().getTime();
+    const state = cursor
+      ? parseCursor(cursor)
+      : { start: now - TOP_PULL_WINDOW.lookbackMs, end: null, page: 1 };
+    const end =
+      state.end ?? Math.max(state.start + 1000, Math.min(state.start + TOP_PULL_WINDOW.maxWindowMs, now));
+    const page = await new TaobaoClient(ctx).call<TopRefundsReceiveGetResponse>(
+      TOP_METHODS.refundsReceiveGet,
+      {
+        fields: TOP_REFUND_FIELDS,
+        start_modified: formatGmt8(new Date(state.start)),
+        end_modified: formatGmt8(new Date(end)),
+        page_no: state.page,
+        page_size: TOP_PULL_WINDOW.pageSize,
+        use_has_next: true,
+      },
+    );
+    const rows = page.refunds?.refund ?? [];
+    const cases = rows.map(mapTopRefund);
+    if (page.has_next === true && rows.length > 0) {
+      return { cases, nextCursor: JSON.stringify({ ...state, end, page: state.page + 1 }), hasMore: true };
+    }
+    const next: TopPullCursor = { start: end - TOP_PULL_WINDOW.overlapMs, end: null, page: 1 };
+    // Later pages of a window are read after its end was fixed; less than the overlap behind counts as caught up.
+    return { cases, nextCursor: JSON.stringify(next), hasMore: now - end > TOP_PULL_WINDOW.overlapMs };
+  }
+
+  async fetchCase(ctx: AdapterContext, externalId: string): Promise<NormalizedCase> {
+    if (!/^\d+$/.test(externalId)) throw invalid(`not a TOP refund_id: ${externalId}`);
+    const response = await new TaobaoClient(ctx).call<TopRefundGetResponse>(TOP_METHODS.refundGet, {
+      refund_id: externalId,
+      fields: TOP_REFUND_FIELDS,
+    });
+    if (!response.refund) {
+      throw new AdapterError(
+        AdapterErrorCode.NOT_FOUND,
+        `taobao.refund.get returned no refund ${externalId}`,
+      );
+    }
+    return mapTopRefund(response.refund);
+  }
+
+  /**
+   * Every consumed message is confirmed, refund topic or not: an unconfirmed message comes back forever.
+   * Only refund topics become events.
+   */
+  async consumeMessages(ctx: AdapterContext): Promise<ConsumedMessages> {
+    const client = new TaobaoClient(ctx);
+    const response = await client.call<TopTmcConsumeResponse>(TOP_METHODS.tmcConsume, {
+      quantity: TOP_TMC_BATCH,
+    });
+    const messages = response.messages?.tmc_message ?? [];
+    const ids = [...new Set(messages.map((message) => idString(message.id)).filter((id) => id !== null))];
+    const events: InboundEventDraft[] = messages
+      .filter((message) => message.topic.startsWith(TOP_REFUND_TOPIC_PREFIX))
+      .map((message) => ({
+        dedupeKey: String(idString(message.id)),
+        eventType: message.topic,
+        externalId: peekRefundId(message),
+        payload: stringifyLosslessJson(message),
+      }));
+    return {
+      events,
+      confirm: async () => {
+        if (ids.length === 0) return;
+        const confirmed = await client.call<TopTmcConfirmResponse>(TOP_METHODS.tmcConfirm, {
+          s_message_ids: ids.join(','),
+        });
+        if (confirmed.is_success === false) {
+          throw new AdapterError(AdapterErrorCode.TEMPORARY, 'taobao.tmc.messages.confirm did not succeed');
+        }
+      },
+    };
+  }
+
+  /** TOP takes no idempotency key; refund_version on agree, refuse and return-agree is the platform's lock. */
+  async perform(ctx: AdapterContext, action: AdapterAction, ticket: TicketForAction): Promise<ActionOutcome> {
+    const client = new TaobaoClient(ctx);
+    const raw = rawRefund(ticket);
+    const version = ticket.platformVersion ?? idString(raw.refund_version);
+    const phase = raw.refund_phase ?? '';
+    const tmallLock = { refund_phase: phase, refund_version: version ?? '' };
+    switch (action.type) {
+      case 'approve_refund': {
+        const amount = action.amount ?? ticket.requestedAmount;
+        if (!amount) throw invalid('no amount to agree: the ticket has no requested amount');
+        if (amount.currency !== 'CNY') throw invalid(`TOP refunds are in CNY, not ${amount.currency}`);
+        if (!version) throw invalid('taobao.rp.refunds.agree needs the refund_version; re-read the case');
+        const info = [ticket.externalId, amount.amountMinor, version, ...(phase ? [phase] : [])].join('|');
+        const response = await client.call<TopRefundsAgreeResponse>(TOP_METHODS.refundsAgree, {
+          refund_infos: info,
+        });
+        const line = mappingResults(response).find(
+          (result) => idString(result.refund_id) === ticket.externalId,
+        );
+        if (response.succ !== true || line?.succ === false) {
+          const message = line?.message ?? response.message;
+          if (TOP_STALE_VERSION_MESSAGE.test(message ?? '')) {
+            throw new AdapterError(AdapterErrorCode.CONFLICT, `taobao.rp.refunds.agree: ${message}`, {
+              message,
+            });
+          }
+          throw topOperationRefused(TOP_METHODS.refundsAgree, message);
+        }
+        return { response, updatedCase: await this.refetchAfterAction(ctx, ticket.externalId) };
+      }
+      case 'refuse_refund': {
+        const text = action.reason.trim();
+        if (text.length < TOP_TEXT_LIMITS.refuseMin || text.length > TOP_TEXT_LIMITS.refuseMax) {
+          throw invalid(
+            `refuse_message must be ${TOP_TEXT_LIMITS.refuseMin}–${TOP_TEXT_LIMITS.refuseMax} characters`,
+          );
+        }
+        const response = await client.call<TopRefundRefuseResponse>(TOP_METHODS.refundRefuse, {
+          refund_id: ticket.externalId,
+          refuse_message: text,
+          ...tmallLock,
+          ...(action.reasonCode && /^\d+$/.test(action.reasonCode)
+            ? { refuse_reason_id: action.reasonCode }
+            : {}),
+        });
+        if (response.is_success === false) throw topOperationRefused(TOP_METHODS.refundRefuse, undefined);
+        return { response, updatedCase: await this.refetchAfterAction(ctx, ticket.externalId) };
+      }
+      case 'approve_return': {
+        const address = action.returnAddress;
+        if (!address?.externalAddressId) {
+          throw invalid('taobao.rp.returngoods.agree needs the seller_address_id of a saved return address');
+        }
+        const fullAddress = [address.province, address.city, address.district, address.address]
+          .filter((part) => part)
+          .join('');
+        const response = await client.call<TopReturnGoodsAgreeResponse>(TOP_METHODS.returnGoodsAgree, {
+          refund_id: ticket.externalId,
+          ...tmallLock,
+          seller_address_id: address.externalAddressId,
+          name: address.name,
+          address: fullAddress,
+          post: address.postcode ?? '',
+          tel: address.phone,
+          mobile: address.phone,
+        });
+        if (response.is_success === false)
+          throw topOperationRefused(TOP_METHODS.returnGoodsAgree, response.msg);
+        return { response, updatedCase: await this.refetchAfterAction(ctx, ticket.externalId) };
+      }
+      case 'send_message': {
+        if (!action.text.trim()) throw invalid('the message is empty');
+        if (Buffer.byteLength(action.text, 'utf8') > TOP_TEXT_LIMITS.messageBytes) {
+          throw invalid(`a refund message may be at most ${TOP_TEXT_LIMITS.messageBytes} bytes`);
+        }
+        const response = await client.call<TopRefundMessageAddResponse>(TOP_METHODS.refundMessageAdd, {
+          refund_id: ticket.externalId,
+          content: action.text,
+        });
+        return { response, updatedCase: null };
+      }
+      case 'refuse_return':
+      case 'confirm_return_received':
+        throw new AdapterError(
+          AdapterErrorCode.UNSUPPORTED,
+          `Taobao has no API the hub can use for ${action.type}; use the seller console`,
+        );
+    }
+  }
+
+  /**
+   * The decision is already made upstream: a failed read afterwards must not fail the action (a retry would
+   * be refused as a second agree), so the next pull or message brings the new state instead.
+   */
+  private async refetchAfterAction(ctx: AdapterContext, externalId: string): Promise<NormalizedCase | null> {
+    try {
+      return await this.fetchCase(ctx, externalId);
+    } catch {
+      return null;
+    }
+  }
+}
+
+function parseMessage(payload: string): TopTmcMessage {
+  try {
+    const message = parseLosslessJson(payload) as TopTmcMessage;
+    if (typeof message === 'object' && message !== null && typeof message.content === 'string')
+      return message;
+  } catch {
+    // reported below
+  }
+  throw invalid('the event is not a TMC message with a content string');
+}
+
+/** A message's `content` is a JSON string whose ids exceed 2^53, so it is parsed losslessly too. */
+function contentOf(message: TopTmcMessage): TopRefundMessageContent {
+  try {
+    const content = parseLosslessJson(message.content);
+    if (typeof content === 'object' && content !== null) return content as TopRefundMessageContent;
+  } catch {
+    // reported below
+  }
+  throw invalid(`TMC message ${String(message.id)} has a content that is not a JSON object`);
+}
+
+/** Best effort while consuming: a malformed message is still stored, and fails later with its reason. */
+function peekRefundId(message: TopTmcMessage): string | null {
+  try {
+    return idString(contentOf(message).refund_id);
+  } catch {
+    return null;
+  }
+}
