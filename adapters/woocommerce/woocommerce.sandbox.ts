@@ -128,7 +128,8 @@ export class WoocommerceSandbox implements MarketplaceSandbox {
         refundDetails: [],
         notes: [],
       };
-      this.addRefund(order, generated.requestedMinor, reason.text, []);
+      // A first, partial refund opens the case; the rest is what the merchant still has to decide on.
+      this.addRefund(order, Math.max(100, Math.floor(generated.totalMinor / 200) * 100), reason.text, []);
       this.orders.set(String(id), order);
       created.push(order);
     }

@@ -242,7 +242,12 @@ export class ActionsService {
         const outcome = await adapter.perform(context, this.adapterAction(action), ticket, {
           idempotencyKey: action.id,
         });
-        await this.succeed(action, resolved, outcome.response, outcome.updatedCase);
+        const updatedCase =
+          outcome.updatedCase ??
+          (adapter.fetchCase
+            ? await adapter.fetchCase(context, ticket.externalId, ticket.externalOrderId).catch(() => null)
+            : null);
+        await this.succeed(action, resolved, outcome.response, updatedCase);
         return;
       } catch (error) {
         const failure =
@@ -295,7 +300,11 @@ export class ActionsService {
     response: unknown,
     updatedCase: NormalizedCase | null,
   ): Promise<void> {
-    if (updatedCase) await this.ingestion.ingestCase(resolved.connection, updatedCase, { type: 'pull' });
+    if (updatedCase)
+      await this.ingestion.ingestCase(resolved.connection, updatedCase, {
+        type: 'action',
+        actionId: action.id,
+      });
     await this.dataSource.transaction(async (manager) => {
       const updated = (await manager.query(
         `UPDATE actions SET status = 'succeeded', response = $2::jsonb, error = NULL, error_code = NULL, completed_at = now(), updated_at = now()

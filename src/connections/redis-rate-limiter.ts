@@ -2,8 +2,9 @@ import type Redis from 'ioredis';
 import type { RateLimiter } from '../../adapters/contract';
 
 /**
- * GCRA over Redis server time, so every process shares one budget per connection. Returns 0 and books the
- * cost when the request may go now, or the milliseconds to wait (booking nothing).
+ * A virtual-scheduling limiter (GCRA) over Redis server time, so every process shares one budget per
+ * connection. A request may go when the time already booked ends no later than `tolerance` from now; it
+ * then books `interval × cost`. Returns 0 when it may go, or the milliseconds to wait (booking nothing).
  */
 const GCRA = `
 local now_parts = redis.call('TIME')
@@ -14,9 +15,9 @@ local cost = tonumber(ARGV[3])
 local book = ARGV[4] == '1'
 local tat = tonumber(redis.call('GET', KEYS[1]) or now)
 if tat < now then tat = now end
+local wait = tat - tolerance - now
+if wait > 0 then return math.ceil(wait) end
 local new_tat = tat + interval * cost
-local allow_at = new_tat - tolerance
-if allow_at > now then return allow_at - now end
 if book then redis.call('SET', KEYS[1], new_tat, 'PX', math.ceil(new_tat - now) + 1000) end
 return 0
 `;

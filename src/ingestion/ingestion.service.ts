@@ -200,11 +200,13 @@ export class IngestionService {
   async ingestCase(
     connection: Pick<Connection, 'id' | 'tenantId' | 'platform'>,
     item: NormalizedCase,
-    source: { type: 'push'; eventId: string } | { type: 'pull' },
+    source: { type: 'push'; eventId: string } | { type: 'pull' } | { type: 'action'; actionId: string },
   ): Promise<UpsertOutcome> {
     return this.dataSource.transaction(async (manager) => {
       const routed = await this.routing.route(connection, item);
-      const outcome = await this.writer.upsertCase(connection, item, routed.triage, manager);
+      const outcome = await this.writer.upsertCase(connection, item, routed.triage, manager, {
+        acceptSameTime: source.type === 'action',
+      });
       const entries: TimelineEntry[] = [];
       const events: DomainEvent[] = [];
       const base = { tenantId: connection.tenantId, ticketId: outcome.ticketId };

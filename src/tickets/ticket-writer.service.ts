@@ -71,6 +71,7 @@ export class TicketWriter {
     item: NormalizedCase,
     triage: InitialTriage,
     manager: EntityManager = this.dataSource.manager,
+    options: { acceptSameTime?: boolean } = {},
   ): Promise<UpsertOutcome> {
     const text = searchText(item);
     const params = [
@@ -104,6 +105,7 @@ export class TicketWriter {
       text, // 28
       searchTokens(text), // 29
       ticketNumberSequence(connection.tenantId), // 30
+      options.acceptSameTime ?? false, // 31
     ];
     const run = () =>
       manager.query(
@@ -118,7 +120,14 @@ export class TicketWriter {
              platform_deadline_at = $23, platform_version = $24, external_created_at = $25, external_updated_at = $26,
              raw = $27::jsonb, search_text = $28, search_vector = array_to_tsvector($29::text[]),
              updated_at = now(), version = t.version + 1
-           FROM old WHERE t.id = old.id AND old.external_updated_at < $26
+           FROM old WHERE t.id = old.id AND (
+             old.external_updated_at < $26
+             -- Platforms stamp modified times to the second: a same-second change still counts when the
+             -- platform's own version went up, or when it is the answer to our own action.
+             OR (old.external_updated_at = $26 AND ($31 OR (
+               $24 ~ '^[0-9]{1,30}$' AND t.platform_version ~ '^[0-9]{1,30}$' AND $24::numeric > t.platform_version::numeric
+             )))
+           )
            RETURNING t.id, t.number, t.version, old.stage AS previous_stage
          ),
          ins AS (

@@ -1,0 +1,211 @@
+import type { ActionType, MarketplaceSandbox, TicketStage } from '../adapters/contract';
+import { createSandboxes } from '../adapters/sandboxes';
+import { STAGES_AFTER } from '../src/actions/action-rules';
+import { createTenant, eventually, TestHub, type TenantSession } from './support/test-app';
+
+interface TicketBody {
+  id: string;
+  externalId: string;
+  stage: TicketStage;
+  platform: string;
+  version: number;
+}
+
+interface PlatformBody {
+  platform: string;
+  push: string;
+  pull: boolean;
+  actions: ActionType[];
+  actionStages: Partial<Record<ActionType, TicketStage[]>>;
+}
+
+const CASES = 8;
+
+/** Every marketplace adapter against its own sandbox, all at once, through the public API only. */
+describe('marketplaces: every adapter against its sandbox', () => {
+  let hub: TestHub;
+  let tenant: TenantSession;
+  let platforms: Map<string, PlatformBody>;
+  const sandboxes = createSandboxes().filter((sandbox) => sandbox.platform !== 'generic');
+  const connections = new Map<string, string>();
+
+  beforeAll(async () => {
+    hub = await TestHub.start({ HUB_SCHEDULER_INTERVAL_MS: '1000' });
+    tenant = await createTenant(hub);
+    const listed = await hub.http.get('/v1/platforms').set(tenant.auth).expect(200);
+    platforms = new Map(
+      (listed.body.data as PlatformBody[]).map((platform) => [platform.platform, platform]),
+    );
+    for (const sandbox of sandboxes) {
+      await sandbox.start();
+      const created = await hub.http
+        .post('/v1/connections')
+        .set(tenant.auth)
+        .send({
+          platform: sandbox.platform,
+          name: `${sandbox.platform} sandbox`,
+          shopId: sandbox.shopId,
+          credentials: sandbox.credentials,
+          apiBaseUrl: sandbox.url,
+          pollIntervalSeconds: 10,
+        })
+        .expect(201);
+      connections.set(sandbox.platform, created.body.id);
+      if (platforms.get(sandbox.platform)?.push === 'webhook')
+        sandbox.setPushTarget({ url: created.body.webhookUrl });
+    }
+  });
+
+  afterAll(async () => {
+    await hub.close();
+    for (const sandbox of sandboxes) await sandbox.stop();
+  });
+
+  const tickets = async (platform: string): Promise<TicketBody[]> => {
+    const all: TicketBody[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: Record<string, string | number> = {
+        connectionId: connections.get(platform) ?? '',
+        limit: 200,
+      };
+      if (cursor) query.cursor = cursor;
+      const page = await hub.http.get('/v1/tickets').query(query).set(tenant.auth).expect(200);
+      all.push(...(page.body.data as TicketBody[]));
+      cursor = page.body.nextCursor as string | null;
+    } while (cursor);
+    return all;
+  };
+
+  const syncAndWait = async (sandbox: MarketplaceSandbox, expected: string[]) => {
+    const id = connections.get(sandbox.platform) ?? '';
+    return eventually(
+      async () => {
+        if (platforms.get(sandbox.platform)?.pull)
+          await hub.http.post(`/v1/connections/${id}/sync`).set(tenant.auth).expect(202);
+        const seen = await tickets(sandbox.platform);
+        const ids = new Set(seen.map((ticket) => ticket.externalId));
+        return expected.every((externalId) => ids.has(externalId)) ? seen : undefined;
+      },
+      60_000,
+      `${sandbox.platform} cases in the inbox`,
+    );
+  };
+
+  it('fills the inbox from every platform, with duplicated and reordered pushes and throttled, failing gateways, without duplicates', async () => {
+    await Promise.all(
+      sandboxes.map(async (sandbox) => {
+        sandbox.injectFault({ kind: 'duplicate_pushes', ratio: 0.3 });
+        sandbox.injectFault({ kind: 'reorder_pushes', ratio: 0.3 });
+        sandbox.injectFault({ kind: 'throttle', times: 1 });
+        sandbox.injectFault({ kind: 'server_error', times: 1 });
+        const created = await sandbox.generateCases(CASES);
+        const seen = await syncAndWait(sandbox, created);
+        expect(new Set(seen.map((ticket) => ticket.externalId)).size).toBe(seen.length);
+        expect(seen.every((ticket) => ticket.platform === sandbox.platform)).toBe(true);
+        sandbox.clearFaults();
+      }),
+    );
+    const health = await hub.http.get('/health/ready').expect(200);
+    expect(health.body.status).toBe('ok');
+  }, 180_000);
+
+  it('follows cases as they move upstream', async () => {
+    for (const sandbox of sandboxes) {
+      const before = new Map(
+        (await tickets(sandbox.platform)).map((ticket) => [ticket.externalId, ticket.version]),
+      );
+      const moved = await sandbox.advanceCases(2);
+      if (moved.length === 0) continue;
+      const id = connections.get(sandbox.platform) ?? '';
+      await eventually(
+        async () => {
+          if (platforms.get(sandbox.platform)?.pull)
+            await hub.http.post(`/v1/connections/${id}/sync`).set(tenant.auth).expect(202);
+          const seen = await tickets(sandbox.platform);
+          const changed = seen.filter(
+            (ticket) =>
+              moved.includes(ticket.externalId) && ticket.version > (before.get(ticket.externalId) ?? 0),
+          );
+          return changed.length === moved.length;
+        },
+        60_000,
+        `${sandbox.platform} upstream changes`,
+      );
+      const seen = await tickets(sandbox.platform);
+      expect(new Set(seen.map((ticket) => ticket.externalId)).size).toBe(seen.length);
+    }
+  }, 180_000);
+
+  /** Requests a decision as an agent would and waits for its outcome upstream. */
+  const decide = async (ticketId: string, type: ActionType) => {
+    const body: Record<string, unknown> = { type };
+    if (type.startsWith('refuse')) Object.assign(body, { reason: '商品已影响二次销售', reasonCode: '1' });
+    if (type === 'approve_return') {
+      // Numeric area ids and a saved address id, which JD, Taobao and PDD want instead of free text.
+      body.returnAddress = {
+        name: '仓库',
+        phone: '13800000000',
+        address: '浦东新区张江路 1 号',
+        province: '2',
+        city: '2830',
+        district: '51800',
+        externalAddressId: '1',
+      };
+    }
+    const requested = await hub.http.post(`/v1/tickets/${ticketId}/actions`).set(tenant.auth).send(body);
+    if (requested.status !== 202)
+      return { status: 'refused', message: requested.body.message as string, upstream: undefined };
+    return eventually(
+      async () => {
+        const current = await hub.http.get(`/v1/actions/${requested.body.id}`).set(tenant.auth).expect(200);
+        return current.body.status === 'succeeded' || current.body.status === 'failed'
+          ? current.body
+          : undefined;
+      },
+      45_000,
+      `${type} on ${ticketId}`,
+    );
+  };
+
+  it('performs a decision upstream on every platform that can take one, and the ticket follows', async () => {
+    for (const sandbox of sandboxes) {
+      const platform = platforms.get(sandbox.platform);
+      if (!platform) throw new Error(`${sandbox.platform} is not registered`);
+      // Fresh cases, so the decision does not depend on where earlier tests left the others.
+      const fresh = await sandbox.generateCases(3);
+      const seen = (await syncAndWait(sandbox, fresh)).filter((ticket) => fresh.includes(ticket.externalId));
+      const decisions = platform.actions.filter((type) => STAGES_AFTER[type] !== null);
+      const failures: string[] = [];
+      let done = false;
+      for (const ticket of seen) {
+        for (const type of decisions.filter(
+          (candidate) => platform.actionStages[candidate]?.includes(ticket.stage) ?? true,
+        )) {
+          const action = await decide(ticket.id, type);
+          if (action.status !== 'succeeded') {
+            failures.push(`${type} from ${ticket.stage}: ${action.upstream?.error ?? action.message}`);
+            continue;
+          }
+          const after = await hub.http.get(`/v1/tickets/${ticket.id}`).set(tenant.auth).expect(200);
+          expect([sandbox.platform, type, STAGES_AFTER[type]?.includes(after.body.stage)]).toEqual([
+            sandbox.platform,
+            type,
+            true,
+          ]);
+          expect(after.body.timeline.map((entry: { type: string }) => entry.type)).toEqual(
+            expect.arrayContaining(['action.requested', 'action.succeeded']),
+          );
+          done = true;
+          break;
+        }
+        if (done) break;
+      }
+      expect([sandbox.platform, done, done ? [] : failures]).toEqual([
+        sandbox.platform,
+        platform.actions.length > 0,
+        [],
+      ]);
+    }
+  }, 180_000);
+});
