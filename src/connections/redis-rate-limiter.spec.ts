@@ -1,5 +1,6 @@
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
+import { loadConfig } from '../../config/env.config';
 import { RATE_LIMIT_SHARE, RedisRateLimiter } from './redis-rate-limiter';
 
 // Runs against the local Redis the rest of the suite uses; each case has its own key.
