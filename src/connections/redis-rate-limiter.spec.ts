@@ -5,9 +5,7 @@ import { RATE_LIMIT_SHARE, RedisRateLimiter } from './redis-rate-limiter';
 
 // Runs against the local Redis the rest of the suite uses; each case has its own key.
 describe('RedisRateLimiter', () => {
-  const redis = new Redis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', {
-    maxRetriesPerRequest: 1,
-  });
+  const redis = new Redis(loadConfig().redisUrl, { maxRetriesPerRequest: 1 });
   afterAll(() => redis.quit());
 
   const limiter = (requestsPerSecond: number, sleeps: number[] = []) =>
