@@ -5,6 +5,8 @@ export type SandboxFault =
   | { kind: 'throttle'; times: number }
   | { kind: 'server_error'; times: number }
   | { kind: 'timeout'; times: number; delayMs?: number }
+  /** Applies the request, then holds the answer back: the platform acted but the caller has not heard. */
+  | { kind: 'slow_response'; times: number; delayMs: number }
   | { kind: 'duplicate_pushes'; ratio: number }
   | { kind: 'reorder_pushes'; ratio: number };
 

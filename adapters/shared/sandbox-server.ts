@@ -34,7 +34,7 @@ export class SandboxHttpServer {
   constructor(
     private readonly handle: (
       request: SandboxRequest,
-      fault: PendingFault['kind'] | null,
+      fault: Exclude<PendingFault['kind'], 'slow_response'> | null,
     ) => Promise<SandboxResponse> | SandboxResponse,
     private readonly describe: (request: SandboxRequest) => string | null,
   ) {}
@@ -109,11 +109,20 @@ export class SandboxHttpServer {
     }
     let response: SandboxResponse;
     try {
-      response = await this.handle(request, fault?.kind ?? null);
+      response = await this.handle(
+        request,
+        fault?.kind === 'throttle' || fault?.kind === 'server_error' ? fault.kind : null,
+      );
     } catch (error) {
       response = { status: 500, body: { error: error instanceof Error ? error.message : String(error) } };
     }
     record.status = response.status;
+    if (fault?.kind === 'slow_response') {
+      this.openResponses.add(res);
+      await new Promise((resolve) => setTimeout(resolve, fault.delayMs).unref());
+      this.openResponses.delete(res);
+      if (res.destroyed) return;
+    }
     const body = typeof response.body === 'string' ? response.body : JSON.stringify(response.body);
     res.writeHead(response.status, {
       'content-type': 'application/json; charset=utf-8',
