@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AppConfig } from '../config/env.config';
 import { databaseOptions } from '../config/database.config';
 import { ActionsModule } from './actions/actions.module';
+import { AutoRefundModule } from './auto-refund/auto-refund.module';
 import { AppConfigModule } from './config.module';
 import { ConnectionsModule } from './connections/connections.module';
 import { HealthModule } from './health/health.module';
@@ -35,6 +36,7 @@ export class AppModule {
         ...(worker ? [SlaWorkerModule] : []),
         IngestionModule.register({ worker }),
         ActionsModule.register({ worker }),
+        AutoRefundModule,
         WebhooksModule.register({ worker }),
         HealthModule,
       ],

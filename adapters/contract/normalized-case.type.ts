@@ -36,6 +36,8 @@ export interface NormalizedCase {
   items: NormalizedItem[];
   evidence: string[];
   platformDeadlineAt: Date | null;
+  /** When the goods reached the buyer, where the platform says (auto-refund windows count from it). */
+  deliveredAt?: Date | null;
   externalCreatedAt: Date;
   externalUpdatedAt: Date;
   /**

@@ -80,6 +80,7 @@ export function mapGenericCase(data: GenericCaseData): NormalizedCase {
     platformDeadlineAt: data.platformDeadlineAt
       ? requireDate(data.platformDeadlineAt, 'platformDeadlineAt')
       : null,
+    deliveredAt: data.deliveredAt ? requireDate(data.deliveredAt, 'deliveredAt') : null,
     externalCreatedAt: requireDate(data.externalCreatedAt, 'externalCreatedAt'),
     externalUpdatedAt: requireDate(data.externalUpdatedAt, 'externalUpdatedAt'),
     platformVersion: null,

@@ -17,6 +17,7 @@ export interface GenericCaseData {
   items?: { sku?: string | null; title: string; quantity: number; unitPrice?: GenericMoney | null }[];
   evidence?: string[];
   platformDeadlineAt?: string | null;
+  deliveredAt?: string | null;
   externalCreatedAt: string;
   externalUpdatedAt: string;
 }

@@ -13,6 +13,8 @@ export class ActionsModule {
     const workerProviders: Provider[] = options.worker ? [ActionsProcessor, ActionsScheduler] : [];
     return {
       module: ActionsModule,
+      // Global: auto-refund uses it, and registering it twice would start its processors twice.
+      global: true,
       imports: [ConnectionsModule, TicketsModule, SlaModule],
       controllers: [ActionsController],
       providers: [ActionsService, ...workerProviders],

@@ -57,6 +57,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 @Injectable()
 export class IngestionService {
   private readonly logger = new Logger(IngestionService.name);
+  private readonly createdListeners: ((tenantId: string, ticketId: string) => Promise<void>)[] = [];
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -202,7 +203,7 @@ export class IngestionService {
     item: NormalizedCase,
     source: { type: 'push'; eventId: string } | { type: 'pull' } | { type: 'action'; actionId: string },
   ): Promise<UpsertOutcome> {
-    return this.dataSource.transaction(async (manager) => {
+    const result = await this.dataSource.transaction(async (manager) => {
       const routed = await this.routing.route(connection, item);
       const outcome = await this.writer.upsertCase(connection, item, routed.triage, manager, {
         acceptSameTime: source.type === 'action',
@@ -251,6 +252,19 @@ export class IngestionService {
       await this.routing.settle(connection, item, routed, outcome, manager);
       return outcome;
     });
+    if (result.outcome === 'created') {
+      for (const listener of this.createdListeners) {
+        await listener(connection.tenantId, result.ticketId).catch((error: unknown) =>
+          this.logger.warn(`after creating ticket ${result.ticketId}: ${(error as Error).message}`),
+        );
+      }
+    }
+    return result;
+  }
+
+  /** Runs after a new ticket is committed (auto-refund decides here); a failing listener never fails ingestion. */
+  onTicketCreated(listener: (tenantId: string, ticketId: string) => Promise<void>): void {
+    this.createdListeners.push(listener);
   }
 
   async listEvents(

@@ -49,6 +49,7 @@ export interface TicketView {
     state: SlaState;
   };
   platformDeadlineAt: Date | null;
+  deliveredAt: Date | null;
   externalCreatedAt: Date;
   externalUpdatedAt: Date;
   createdAt: Date;
@@ -108,6 +109,7 @@ export function toTicketView(ticket: Ticket, includeRaw = false): TicketView {
       state: ticket.slaState,
     },
     platformDeadlineAt: ticket.platformDeadlineAt,
+    deliveredAt: ticket.deliveredAt,
     externalCreatedAt: ticket.externalCreatedAt,
     externalUpdatedAt: ticket.externalUpdatedAt,
     createdAt: ticket.createdAt,

@@ -106,6 +106,7 @@ export class TicketWriter {
       searchTokens(text), // 29
       ticketNumberSequence(connection.tenantId), // 30
       options.acceptSameTime ?? false, // 31
+      item.deliveredAt ?? null, // 32
     ];
     const run = () =>
       manager.query(
@@ -119,7 +120,7 @@ export class TicketWriter {
              buyer = $19::jsonb, buyer_vip = $20, items = $21::jsonb, evidence = $22::jsonb,
              platform_deadline_at = $23, platform_version = $24, external_created_at = $25, external_updated_at = $26,
              raw = $27::jsonb, search_text = $28, search_vector = array_to_tsvector($29::text[]),
-             updated_at = now(), version = t.version + 1
+             delivered_at = coalesce($32, t.delivered_at), updated_at = now(), version = t.version + 1
            FROM old WHERE t.id = old.id AND (
              old.external_updated_at < $26
              -- Platforms stamp modified times to the second: a same-second change still counts when the
@@ -135,10 +136,12 @@ export class TicketWriter {
              tenant_id, connection_id, platform, external_id, external_order_id, kind, stage, category, severity,
              severity_rank, department, tags, reason, reason_code, requested_amount_minor, requested_currency,
              refunded_amount_minor, refunded_currency, buyer, buyer_vip, items, evidence, platform_deadline_at,
-             platform_version, external_created_at, external_updated_at, raw, search_text, search_vector, number
+             platform_version, external_created_at, external_updated_at, raw, search_text, search_vector, number,
+             delivered_at
            )
            SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19::jsonb, $20,
-             $21::jsonb, $22::jsonb, $23, $24, $25, $26, $27::jsonb, $28, array_to_tsvector($29::text[]), nextval($30)
+             $21::jsonb, $22::jsonb, $23, $24, $25, $26, $27::jsonb, $28, array_to_tsvector($29::text[]), nextval($30),
+             $32
            WHERE NOT EXISTS (SELECT 1 FROM old)
            ON CONFLICT (connection_id, external_id) DO NOTHING
            RETURNING id, number, version, NULL::text AS previous_stage

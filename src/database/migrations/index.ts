@@ -2,6 +2,7 @@ import { InitialSchema1763900000000 } from './1763900000000-initial-schema';
 import { Outbox1763900100000 } from './1763900100000-outbox';
 import { RoutingSla1763900200000 } from './1763900200000-routing-sla';
 import { ActionsWebhooks1763900300000 } from './1763900300000-actions-webhooks';
+import { AutoRefund1763900400000 } from './1763900400000-auto-refund';
 
 /** Applied in this order at start-up; every schema change is a new class appended here. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   Outbox1763900100000,
   RoutingSla1763900200000,
   ActionsWebhooks1763900300000,
+  AutoRefund1763900400000,
 ];
