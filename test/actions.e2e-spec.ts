@@ -64,15 +64,16 @@ describe('actions: decisions pushed back to the marketplace exactly once', () =>
     sandbox: MarketplaceSandbox,
     stage: string,
     atLeast = 1,
+    kind?: string,
   ): Promise<TicketBody[]> => {
     const connectionId = connections.get(sandbox.platform) ?? '';
-    const created = await sandbox.generateCases(6);
+    const created = await sandbox.generateCases(12);
     return eventually(
       async () => {
         await hub.http.post(`/v1/connections/${connectionId}/sync`).set(tenant.auth).expect(202);
         const list = await hub.http
           .get('/v1/tickets')
-          .query({ connectionId, stage, limit: 200 })
+          .query({ connectionId, stage, limit: 200, ...(kind ? { kind } : {}) })
           .set(tenant.auth)
           .expect(200);
         const found = (list.body.data as TicketBody[]).filter((ticket) =>
@@ -189,7 +190,8 @@ describe('actions: decisions pushed back to the marketplace exactly once', () =>
   });
 
   it('Pinduoduo: retries through throttling and server errors, then approves the return once', async () => {
-    const [ticket] = await ticketsIn(pdd, 'requested');
+    // A return can be approved only where the buyer asked to send the goods back.
+    const [ticket] = await ticketsIn(pdd, 'requested', 1, 'return_refund');
     pdd.injectFault({ kind: 'throttle', times: 2 });
     pdd.injectFault({ kind: 'server_error', times: 1 });
     const requested = await hub.http

@@ -170,9 +170,9 @@ describe('JdClient', () => {
     expect(scope.isDone()).toBe(true);
   });
 
-  it('maps gateway 5xx and a dropped connection to TEMPORARY, HTTP 429 to RATE_LIMITED', async () => {
+  it('maps gateway 5xx to TEMPORARY and HTTP 429 to RATE_LIMITED', async () => {
     const scope = vectorCall().reply(503, 'busy');
-    vectorCall(scope).replyWithError('socket hang up');
+    vectorCall(scope).reply(502, 'bad gateway');
     vectorCall(scope).reply(429, '', { 'retry-after': '3' });
     expect((await rejection(syncList())).code).toBe(AdapterErrorCode.TEMPORARY);
     expect((await rejection(syncList())).code).toBe(AdapterErrorCode.TEMPORARY);

@@ -174,12 +174,12 @@ describe('PinduoduoClient', () => {
     expect(error.message).toContain('业务参数错误');
   });
 
-  it('maps gateway 5xx and a dropped connection to TEMPORARY, HTTP 429 to RATE_LIMITED', async () => {
+  it('maps gateway 5xx to TEMPORARY and HTTP 429 to RATE_LIMITED', async () => {
     const scope = nock(GATEWAY)
       .post(ROUTER, typeIs('pdd.refund.list.increment.get'))
       .reply(503, 'busy')
       .post(ROUTER, typeIs('pdd.refund.list.increment.get'))
-      .replyWithError('socket hang up')
+      .reply(502, 'bad gateway')
       .post(ROUTER, typeIs('pdd.refund.list.increment.get'))
       .reply(429, '', { 'retry-after': '2' });
     const call = () => rejection(new PinduoduoClient(context()).call(PDD_METHODS.refundList));

@@ -190,12 +190,12 @@ describe('TaobaoClient', () => {
     expect(error.retryAfterMs).toBe(retryAfterMs);
   });
 
-  it('maps gateway 5xx and a dropped connection to TEMPORARY, HTTP 429 to RATE_LIMITED', async () => {
+  it('maps gateway 5xx to TEMPORARY and HTTP 429 to RATE_LIMITED', async () => {
     const scope = gateway()
       .post(ROUTER, signedRefundGet)
       .reply(502, 'bad gateway')
       .post(ROUTER, signedRefundGet)
-      .replyWithError('socket hang up')
+      .reply(503, 'unavailable')
       .post(ROUTER, signedRefundGet)
       .reply(429, '', { 'retry-after': '2' });
     expect((await rejection(refundGet())).code).toBe(AdapterErrorCode.TEMPORARY);
