@@ -19,6 +19,7 @@ import { DOUYIN_PULL_WINDOW, DouyinAdapter } from './douyin.adapter';
 import { DOUYIN_STALE_VERSION_ERROR } from './douyin.errors';
 import { mapDouyinDetail, mapDouyinListItem } from './douyin.mapper';
 import { DOUYIN_PATHS, type DouyinDetailData, type DouyinListItem, type DouyinPath } from './douyin.types';
+import { guardNock, rejection } from '../shared/testing/nock-guard';
 
 const GATEWAY = 'https://openapi-fxg.jinritemai.com';
 const adapter = new DouyinAdapter();
@@ -89,35 +90,7 @@ const ticket: TicketForAction = {
   raw: listItems[0],
 };
 
-async function rejection(promise: Promise<unknown>): Promise<AdapterError> {
-  const error = await promise.then(
-    () => null,
-    (reason: unknown) => reason,
-  );
-  if (!(error instanceof AdapterError)) throw new Error(`expected an AdapterError, got ${String(error)}`);
-  return error;
-}
-
-// The adapter swallows a failed re-read after an action, so an unexpected request is recorded here to fail the test.
-const unmatched: string[] = [];
-function recordUnmatched(request: { method?: string; host?: string; path?: string }, _: unknown, body = '') {
-  unmatched.push(`${request.method} ${request.host}${request.path} ${body}`);
-}
-
-beforeAll(() => {
-  nock.disableNetConnect();
-  nock.emitter.on('no match', recordUnmatched);
-});
-afterEach(() => {
-  const leftover = unmatched.splice(0);
-  nock.cleanAll();
-  expect(leftover).toEqual([]);
-});
-afterAll(() => {
-  nock.emitter.removeListener('no match', recordUnmatched);
-  nock.enableNetConnect();
-  nock.restore();
-});
+const { unmatched } = guardNock();
 
 describe('Douyin mapping', () => {
   it('maps a list item: string ids, fen amounts including postage, update_time as the version', () => {

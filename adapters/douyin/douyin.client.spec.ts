@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import type { ParsedUrlQuery } from 'node:querystring';
 import { LosslessNumber } from 'lossless-json';
 import nock from 'nock';
-import { AdapterError, AdapterErrorCode, type AdapterContext } from '../contract';
+import { AdapterErrorCode, type AdapterContext } from '../contract';
 import { DouyinClient, douyinMethod, douyinParamJson, signDouyin } from './douyin.client';
 import { DOUYIN_THROTTLE_ERROR, DOUYIN_THROTTLE_RETRY_MS } from './douyin.errors';
 import { DOUYIN_PATHS } from './douyin.types';
+import { guardNock, rejection } from '../shared/testing/nock-guard';
 
 const GATEWAY = 'https://openapi-fxg.jinritemai.com';
 const fixture = (name: string): string => readFileSync(join(__dirname, '__fixtures__', name), 'utf8');
@@ -53,35 +54,7 @@ function listCall(paramJson = '{}') {
     );
 }
 
-async function rejection(promise: Promise<unknown>): Promise<AdapterError> {
-  const error = await promise.then(
-    () => null,
-    (reason: unknown) => reason,
-  );
-  if (!(error instanceof AdapterError)) throw new Error(`expected an AdapterError, got ${String(error)}`);
-  return error;
-}
-
-// A request no interceptor takes is also mapped by the code under test, so it is recorded here.
-const unmatched: string[] = [];
-function recordUnmatched(request: { method?: string; host?: string; path?: string }, _: unknown, body = '') {
-  unmatched.push(`${request.method} ${request.host}${request.path} ${body}`);
-}
-
-beforeAll(() => {
-  nock.disableNetConnect();
-  nock.emitter.on('no match', recordUnmatched);
-});
-afterEach(() => {
-  const leftover = unmatched.splice(0);
-  nock.cleanAll();
-  expect(leftover).toEqual([]);
-});
-afterAll(() => {
-  nock.emitter.removeListener('no match', recordUnmatched);
-  nock.enableNetConnect();
-  nock.restore();
-});
+const { unmatched } = guardNock();
 
 describe('Douyin request signing', () => {
   it('signs hex HMAC-SHA256 keyed by the secret over the secret-wrapped pattern', () => {

@@ -1,15 +1,15 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
-  AdapterError,
   AdapterErrorCode,
   WebhookSignatureError,
   type AdapterContext,
   type NormalizedCase,
-  type TicketForAction,
 } from '../contract';
 import { DouyinAdapter } from './douyin.adapter';
 import { DouyinSandbox } from './douyin.sandbox';
+import { rejection } from '../shared/testing/nock-guard';
+import { ticketOf, useSandbox } from '../shared/testing/sandbox';
 
 const sandbox = new DouyinSandbox();
 const adapter = new DouyinAdapter();
@@ -43,27 +43,6 @@ async function pullAll(): Promise<Map<string, NormalizedCase>> {
   throw new Error('pull never caught up');
 }
 
-function ticketOf(found: NormalizedCase): TicketForAction {
-  return {
-    externalId: found.externalId,
-    externalOrderId: found.externalOrderId,
-    kind: found.kind,
-    stage: found.stage,
-    requestedAmount: found.requestedAmount,
-    platformVersion: found.platformVersion,
-    raw: found.raw,
-  };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<AdapterError> {
-  const error = await promise.then(
-    () => null,
-    (reason: unknown) => reason,
-  );
-  if (!(error instanceof AdapterError)) throw new Error(`expected an AdapterError, got ${String(error)}`);
-  return error;
-}
-
 function verifiedEvents() {
   return received.flatMap(
     (push) =>
@@ -72,8 +51,9 @@ function verifiedEvents() {
   );
 }
 
+useSandbox(sandbox);
+
 beforeAll(async () => {
-  await sandbox.start();
   receiver = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -87,9 +67,7 @@ beforeAll(async () => {
     url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/v1/webhooks/douyin/conn-dy`,
   });
 });
-afterEach(() => sandbox.clearFaults());
 afterAll(async () => {
-  await sandbox.stop();
   await new Promise<void>((resolve) => receiver.close(() => resolve()));
 });
 

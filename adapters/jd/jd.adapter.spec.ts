@@ -6,7 +6,6 @@ import { isDeepStrictEqual } from 'node:util';
 import { isSafeNumber, parse } from 'lossless-json';
 import nock from 'nock';
 import {
-  AdapterError,
   AdapterErrorCode,
   WebhookSignatureError,
   type AdapterAction,
@@ -23,6 +22,7 @@ import {
 } from './jd.adapter';
 import { jdRefundApplyStage, jdServiceKind, jdServiceStage } from './jd.mapper';
 import { JD_METHODS, type JdMethod } from './jd.types';
+import { guardNock, rejection } from '../shared/testing/nock-guard';
 
 const GATEWAY = 'https://api.jd.com';
 const ROUTER = '/routerjson';
@@ -137,35 +137,7 @@ const applyTicket: TicketForAction = {
   raw: {},
 };
 
-async function rejection(promise: Promise<unknown>): Promise<AdapterError> {
-  const error = await promise.then(
-    () => null,
-    (reason: unknown) => reason,
-  );
-  if (!(error instanceof AdapterError)) throw new Error(`expected an AdapterError, got ${String(error)}`);
-  return error;
-}
-
-// The adapter swallows a failed re-read after an action, so an unexpected request is recorded here to fail the test.
-const unmatched: string[] = [];
-function recordUnmatched(request: { method?: string; host?: string; path?: string }, _: unknown, body = '') {
-  unmatched.push(`${request.method} ${request.host}${request.path} ${body}`);
-}
-
-beforeAll(() => {
-  nock.disableNetConnect();
-  nock.emitter.on('no match', recordUnmatched);
-});
-afterEach(() => {
-  const leftover = unmatched.splice(0);
-  nock.cleanAll();
-  expect(leftover).toEqual([]);
-});
-afterAll(() => {
-  nock.emitter.removeListener('no match', recordUnmatched);
-  nock.enableNetConnect();
-  nock.restore();
-});
+const { unmatched } = guardNock();
 
 describe('JD mapping', () => {
   it.each([

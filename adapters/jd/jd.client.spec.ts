@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import type { ParsedUrlQuery } from 'node:querystring';
 import { isDeepStrictEqual } from 'node:util';
 import nock from 'nock';
-import { AdapterError, AdapterErrorCode, type AdapterContext, type RateLimiter } from '../contract';
+import { AdapterErrorCode, type AdapterContext, type RateLimiter } from '../contract';
 import { buildJdParams, JdClient, signJdParams } from './jd.client';
 import { JD_METHODS } from './jd.types';
+import { guardNock, rejection } from '../shared/testing/nock-guard';
 
 const GATEWAY = 'https://api.jd.com';
 const ROUTER = '/routerjson';
@@ -84,35 +85,7 @@ const syncList = (ctx = context()) =>
     BUSINESS,
   );
 
-async function rejection(promise: Promise<unknown>): Promise<AdapterError> {
-  const error = await promise.then(
-    () => null,
-    (reason: unknown) => reason,
-  );
-  if (!(error instanceof AdapterError)) throw new Error(`expected an AdapterError, got ${String(error)}`);
-  return error;
-}
-
-// A request no interceptor takes is mapped to an AdapterError by the client, so it is recorded here instead.
-const unmatched: string[] = [];
-function recordUnmatched(request: { method?: string; host?: string; path?: string }, _: unknown, body = '') {
-  unmatched.push(`${request.method} ${request.host}${request.path} ${body}`);
-}
-
-beforeAll(() => {
-  nock.disableNetConnect();
-  nock.emitter.on('no match', recordUnmatched);
-});
-afterEach(() => {
-  const leftover = unmatched.splice(0);
-  nock.cleanAll();
-  expect(leftover).toEqual([]);
-});
-afterAll(() => {
-  nock.emitter.removeListener('no match', recordUnmatched);
-  nock.enableNetConnect();
-  nock.restore();
-});
+const { unmatched } = guardNock();
 
 describe('JOS request signing', () => {
   it('signs uppercase MD5(secret + sorted k+v including 360buy_param_json + secret)', () => {

@@ -1,6 +1,7 @@
 import { AdapterErrorCode, UNLIMITED, type AdapterContext, type NormalizedCase } from '../contract';
 import { JdAdapter } from './jd.adapter';
 import { JdSandbox, type SandboxJdRefundApply, type SandboxJdServiceOrder } from './jd.sandbox';
+import { ticketOf, useSandbox } from '../shared/testing/sandbox';
 
 const ADDRESS = {
   name: '张三',
@@ -27,15 +28,6 @@ describe('JdAdapter against JdSandbox', () => {
     limiter: UNLIMITED,
     now: () => new Date(),
   });
-  const ticketOf = (item: NormalizedCase) => ({
-    externalId: item.externalId,
-    externalOrderId: item.externalOrderId,
-    kind: item.kind,
-    stage: item.stage,
-    requestedAmount: item.requestedAmount,
-    platformVersion: item.platformVersion,
-    raw: item.raw,
-  });
   const pullAll = async () => {
     const seen = new Map<string, NormalizedCase>();
     let cursor: string | null = null;
@@ -49,9 +41,7 @@ describe('JdAdapter against JdSandbox', () => {
     return seen;
   };
 
-  beforeAll(() => sandbox.start());
-  afterAll(() => sandbox.stop());
-  afterEach(() => sandbox.clearFaults());
+  useSandbox(sandbox);
 
   it('pulls every service order and refund application, across pages, ids intact', async () => {
     const ids = await sandbox.generateCases(120);

@@ -21,6 +21,7 @@ import {
   type PddRefundInformation,
   type PddRefundListItem,
 } from './pinduoduo.types';
+import { guardNock, rejection } from '../shared/testing/nock-guard';
 
 const GATEWAY = 'https://gw-api.pinduoduo.com';
 const ROUTER = '/api/router';
@@ -103,35 +104,7 @@ const ticket: TicketForAction = {
 };
 const detailParams = { after_sales_id: '7381745730123456789', order_sn: '210707-339507978993455' };
 
-async function rejection(promise: Promise<unknown>): Promise<AdapterError> {
-  const error = await promise.then(
-    () => null,
-    (reason: unknown) => reason,
-  );
-  if (!(error instanceof AdapterError)) throw new Error(`expected an AdapterError, got ${String(error)}`);
-  return error;
-}
-
-// The adapter swallows a failed re-read after an action, so an unexpected request is recorded here to fail the test.
-const unmatched: string[] = [];
-function recordUnmatched(request: { method?: string; host?: string; path?: string }, _: unknown, body = '') {
-  unmatched.push(`${request.method} ${request.host}${request.path} ${body}`);
-}
-
-beforeAll(() => {
-  nock.disableNetConnect();
-  nock.emitter.on('no match', recordUnmatched);
-});
-afterEach(() => {
-  const leftover = unmatched.splice(0);
-  nock.cleanAll();
-  expect(leftover).toEqual([]);
-});
-afterAll(() => {
-  nock.emitter.removeListener('no match', recordUnmatched);
-  nock.enableNetConnect();
-  nock.restore();
-});
+const { unmatched } = guardNock();
 
 describe('Pinduoduo mapping', () => {
   it('keeps 19-digit ids as strings and converts yuan strings to fen', () => {

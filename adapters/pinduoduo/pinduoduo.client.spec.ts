@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import nock from 'nock';
-import { AdapterError, AdapterErrorCode, type AdapterContext } from '../contract';
+import { AdapterErrorCode, type AdapterContext } from '../contract';
 import { buildPddParams, PinduoduoClient, signPddParams, unwrapPddResponse } from './pinduoduo.client';
 import { PDD_METHODS } from './pinduoduo.types';
+import { guardNock, rejection } from '../shared/testing/nock-guard';
 
 const GATEWAY = 'https://gw-api.pinduoduo.com';
 const ROUTER = '/api/router';
@@ -45,35 +46,7 @@ const typeIs =
   (form: PddForm): boolean =>
     form.type === type && form.sign === documentedSign(form, credentials.clientSecret);
 
-async function rejection(promise: Promise<unknown>): Promise<AdapterError> {
-  const error = await promise.then(
-    () => null,
-    (reason: unknown) => reason,
-  );
-  if (!(error instanceof AdapterError)) throw new Error(`expected an AdapterError, got ${String(error)}`);
-  return error;
-}
-
-// A request no interceptor takes is also swallowed or mapped by the code under test, so it is recorded here.
-const unmatched: string[] = [];
-function recordUnmatched(request: { method?: string; host?: string; path?: string }, _: unknown, body = '') {
-  unmatched.push(`${request.method} ${request.host}${request.path} ${body}`);
-}
-
-beforeAll(() => {
-  nock.disableNetConnect();
-  nock.emitter.on('no match', recordUnmatched);
-});
-afterEach(() => {
-  const leftover = unmatched.splice(0);
-  nock.cleanAll();
-  expect(leftover).toEqual([]);
-});
-afterAll(() => {
-  nock.emitter.removeListener('no match', recordUnmatched);
-  nock.enableNetConnect();
-  nock.restore();
-});
+const { unmatched } = guardNock();
 
 describe('Pinduoduo request signing', () => {
   // Computed once with node:crypto, independently of this code:

@@ -1,12 +1,8 @@
-import {
-  AdapterError,
-  AdapterErrorCode,
-  type AdapterContext,
-  type NormalizedCase,
-  type TicketForAction,
-} from '../contract';
+import { AdapterErrorCode, type AdapterContext, type NormalizedCase } from '../contract';
 import { PinduoduoAdapter } from './pinduoduo.adapter';
 import { PinduoduoSandbox } from './pinduoduo.sandbox';
+import { rejection } from '../shared/testing/nock-guard';
+import { ticketOf, useSandbox } from '../shared/testing/sandbox';
 
 const sandbox = new PinduoduoSandbox();
 const adapter = new PinduoduoAdapter();
@@ -38,30 +34,7 @@ async function pullAll(ctx: AdapterContext): Promise<Map<string, NormalizedCase>
   throw new Error('pull never caught up');
 }
 
-function ticketOf(found: NormalizedCase): TicketForAction {
-  return {
-    externalId: found.externalId,
-    externalOrderId: found.externalOrderId,
-    kind: found.kind,
-    stage: found.stage,
-    requestedAmount: found.requestedAmount,
-    platformVersion: found.platformVersion,
-    raw: found.raw,
-  };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<AdapterError> {
-  const error = await promise.then(
-    () => null,
-    (reason: unknown) => reason,
-  );
-  if (!(error instanceof AdapterError)) throw new Error(`expected an AdapterError, got ${String(error)}`);
-  return error;
-}
-
-beforeAll(() => sandbox.start());
-afterEach(() => sandbox.clearFaults());
-afterAll(() => sandbox.stop());
+useSandbox(sandbox);
 
 describe('PinduoduoSandbox with PinduoduoAdapter', () => {
   let cases: Map<string, NormalizedCase>;

@@ -6,6 +6,7 @@ import { parseLosslessJson } from '../shared/lossless-json';
 import { declineInput, ShopifyAdapter } from './shopify.adapter';
 import { mapShopifyReturn, returnStage, SHOPIFY_RETURN_REASON_CATEGORY } from './shopify.mapper';
 import type { ShopifyReturn } from './shopify.types';
+import { guardNock } from '../shared/testing/nock-guard';
 
 const BASE = 'https://hub-test.myshopify.com';
 const PATH = '/admin/api/2026-01/graphql.json';
@@ -64,9 +65,7 @@ interface GqlBody {
 
 describe('ShopifyAdapter', () => {
   const adapter = new ShopifyAdapter();
-  beforeAll(() => nock.disableNetConnect());
-  afterEach(() => nock.cleanAll());
-  afterAll(() => nock.enableNetConnect());
+  guardNock();
 
   describe('verifyWebhook', () => {
     const headers = {

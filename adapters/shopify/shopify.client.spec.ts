@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import nock from 'nock';
-import { AdapterError, AdapterErrorCode, type AdapterContext } from '../contract';
+import { AdapterErrorCode, type AdapterContext } from '../contract';
 import { ShopifyClient } from './shopify.client';
 import { SHOPIFY_OPERATIONS } from './shopify.queries';
 import type { ShopifyReturnMutationPayload, ShopifyReturnQuery } from './shopify.types';
+import { guardNock, rejection } from '../shared/testing/nock-guard';
 
 const BASE = 'https://hub-test.myshopify.com';
 const PATH = '/admin/api/2026-01/graphql.json';
@@ -30,19 +31,8 @@ function context() {
   return { ctx, acquire, report };
 }
 
-async function failure(promise: Promise<unknown>): Promise<AdapterError> {
-  const error = await promise.then(
-    () => null,
-    (caught: unknown) => caught,
-  );
-  if (!(error instanceof AdapterError)) throw new Error(`expected an AdapterError, got ${String(error)}`);
-  return error;
-}
-
 describe('ShopifyClient', () => {
-  beforeAll(() => nock.disableNetConnect());
-  afterEach(() => nock.cleanAll());
-  afterAll(() => nock.enableNetConnect());
+  guardNock();
 
   it('posts the operation with the access token, acquires its cost first and reports the bucket', async () => {
     const { ctx, acquire, report } = context();
@@ -70,7 +60,7 @@ describe('ShopifyClient', () => {
     const { ctx, report } = context();
     const scope = nock(BASE).post(PATH).reply(200, fixture('graphql-throttled.json'));
 
-    const error = await failure(new ShopifyClient(ctx).request(SHOPIFY_OPERATIONS.pullOrders, {}));
+    const error = await rejection(new ShopifyClient(ctx).request(SHOPIFY_OPERATIONS.pullOrders, {}));
 
     expect(scope.isDone()).toBe(true);
     expect(error.code).toBe(AdapterErrorCode.RATE_LIMITED);
@@ -84,7 +74,7 @@ describe('ShopifyClient', () => {
     nock(BASE).post(PATH).reply(429, '{"errors":"Exceeded 2 calls per second for api client."}', {
       'Retry-After': '2.0',
     });
-    const error = await failure(new ShopifyClient(ctx).request(SHOPIFY_OPERATIONS.fetchReturn, {}));
+    const error = await rejection(new ShopifyClient(ctx).request(SHOPIFY_OPERATIONS.fetchReturn, {}));
     expect(error.code).toBe(AdapterErrorCode.RATE_LIMITED);
     expect(error.retryAfterMs).toBe(2000);
   });
@@ -97,7 +87,7 @@ describe('ShopifyClient', () => {
         401,
         '{"errors":"[API] Invalid API key or access token (unrecognized login or wrong password)"}',
       );
-    const error = await failure(new ShopifyClient(ctx).request(SHOPIFY_OPERATIONS.fetchReturn, {}));
+    const error = await rejection(new ShopifyClient(ctx).request(SHOPIFY_OPERATIONS.fetchReturn, {}));
     expect(error.code).toBe(AdapterErrorCode.AUTH);
     expect(error.upstream.httpStatus).toBe(401);
     expect(error.upstream.message).toContain('Invalid API key or access token');
@@ -106,7 +96,7 @@ describe('ShopifyClient', () => {
   it('maps 5xx to TEMPORARY and ACCESS_DENIED to AUTH', async () => {
     const { ctx } = context();
     nock(BASE).post(PATH).reply(503, '{"errors":"Service Unavailable"}');
-    expect((await failure(new ShopifyClient(ctx).request(SHOPIFY_OPERATIONS.fetchReturn, {}))).code).toBe(
+    expect((await rejection(new ShopifyClient(ctx).request(SHOPIFY_OPERATIONS.fetchReturn, {}))).code).toBe(
       AdapterErrorCode.TEMPORARY,
     );
     nock(BASE)
@@ -114,7 +104,7 @@ describe('ShopifyClient', () => {
       .reply(200, {
         errors: [{ message: 'Access denied for return field.', extensions: { code: 'ACCESS_DENIED' } }],
       });
-    expect((await failure(new ShopifyClient(ctx).request(SHOPIFY_OPERATIONS.fetchReturn, {}))).code).toBe(
+    expect((await rejection(new ShopifyClient(ctx).request(SHOPIFY_OPERATIONS.fetchReturn, {}))).code).toBe(
       AdapterErrorCode.AUTH,
     );
   });
@@ -122,7 +112,7 @@ describe('ShopifyClient', () => {
   it('turns userErrors on HTTP 200 into CONFLICT when the state changed, INVALID otherwise', async () => {
     const { ctx } = context();
     nock(BASE).post(PATH).reply(200, fixture('graphql-approve-invalid-state.json'));
-    const conflict = await failure(
+    const conflict = await rejection(
       new ShopifyClient(ctx).mutate<ShopifyReturnMutationPayload>(
         SHOPIFY_OPERATIONS.approveReturn,
         'returnApproveRequest',
@@ -142,7 +132,7 @@ describe('ShopifyClient', () => {
           },
         },
       });
-    const invalid = await failure(
+    const invalid = await rejection(
       new ShopifyClient(ctx).mutate(SHOPIFY_OPERATIONS.createRefund, 'refundCreate', {}),
     );
     expect(invalid.code).toBe(AdapterErrorCode.INVALID);

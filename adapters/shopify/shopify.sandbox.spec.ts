@@ -1,6 +1,3 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import nock from 'nock';
 import {
   AdapterErrorCode,
   type AdapterContext,
@@ -10,21 +7,8 @@ import {
 } from '../contract';
 import { ShopifyAdapter } from './shopify.adapter';
 import { ShopifySandbox } from './shopify.sandbox';
-
-/** Captures the sandbox's webhook deliveries as the hub's ingress would see them. */
-async function receiver(): Promise<{ url: string; pushes: IncomingPush[]; server: Server }> {
-  const pushes: IncomingPush[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      pushes.push({ rawBody: Buffer.concat(chunks), headers: req.headers, query: {} });
-      res.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, pushes, server };
-}
+import { guardNock } from '../shared/testing/nock-guard';
+import { receiver, useSandbox } from '../shared/testing/sandbox';
 
 /** A one-process leaky bucket that trusts what Shopify reports, as the hub's limiter does. */
 function bucketLimiter(): RateLimiter {
@@ -61,10 +45,10 @@ describe('ShopifySandbox with ShopifyAdapter', () => {
   let hook: Awaited<ReturnType<typeof receiver>>;
   let ctx: AdapterContext;
 
+  guardNock({ allowLoopback: true });
+  useSandbox(sandbox);
+
   beforeAll(async () => {
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-    await sandbox.start();
     hook = await receiver();
     sandbox.setPushTarget({ url: hook.url });
     ctx = {
@@ -82,9 +66,7 @@ describe('ShopifySandbox with ShopifyAdapter', () => {
   });
 
   afterAll(async () => {
-    await sandbox.stop();
     await new Promise<void>((resolve) => hook.server.close(() => resolve()));
-    nock.enableNetConnect();
   });
 
   it('pushes signed returns/request webhooks that verify and resolve to the generated returns', async () => {

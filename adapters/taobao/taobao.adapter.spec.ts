@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import nock from 'nock';
 import {
-  AdapterError,
   AdapterErrorCode,
   WebhookSignatureError,
   type AdapterAction,
@@ -16,6 +15,7 @@ import { parseLosslessJson } from '../shared/lossless-json';
 import { TaobaoAdapter, TOP_PULL_WINDOW } from './taobao.adapter';
 import { mapTopRefund, topKind, topStage } from './taobao.mapper';
 import { TOP_METHODS, TOP_REFUND_FIELDS, type TopMethod, type TopRefund } from './taobao.types';
+import { guardNock, rejection } from '../shared/testing/nock-guard';
 
 const GATEWAY = 'https://eco.taobao.com';
 const ROUTER = '/router/rest';
@@ -103,35 +103,7 @@ const ticket = (overrides: Partial<TicketForAction> = {}): TicketForAction => ({
   ...overrides,
 });
 
-async function rejection(promise: Promise<unknown>): Promise<AdapterError> {
-  const error = await promise.then(
-    () => null,
-    (reason: unknown) => reason,
-  );
-  if (!(error instanceof AdapterError)) throw new Error(`expected an AdapterError, got ${String(error)}`);
-  return error;
-}
-
-// The adapter swallows a failed re-read after an action, so an unexpected request is recorded here to fail the test.
-const unmatched: string[] = [];
-function recordUnmatched(request: { method?: string; host?: string; path?: string }, _: unknown, body = '') {
-  unmatched.push(`${request.method} ${request.host}${request.path} ${body}`);
-}
-
-beforeAll(() => {
-  nock.disableNetConnect();
-  nock.emitter.on('no match', recordUnmatched);
-});
-afterEach(() => {
-  const leftover = unmatched.splice(0);
-  nock.cleanAll();
-  expect(leftover).toEqual([]);
-});
-afterAll(() => {
-  nock.emitter.removeListener('no match', recordUnmatched);
-  nock.enableNetConnect();
-  nock.restore();
-});
+const { unmatched } = guardNock();
 
 describe('Taobao mapping', () => {
   it('normalises a refund: exact ids, yuan strings in fen, GMT+8 times, refund_version', () => {

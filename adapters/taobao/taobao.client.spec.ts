@@ -3,9 +3,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import nock from 'nock';
-import { AdapterError, AdapterErrorCode, type AdapterContext, type RateLimiter } from '../contract';
+import { AdapterErrorCode, type AdapterContext, type RateLimiter } from '../contract';
 import { buildTopParams, signTopParams, TaobaoClient } from './taobao.client';
 import { TOP_METHODS } from './taobao.types';
+import { guardNock, rejection } from '../shared/testing/nock-guard';
 
 const GATEWAY = 'https://eco.taobao.com';
 const ROUTER = '/router/rest';
@@ -80,35 +81,7 @@ const refundGet = (ctx = context()) =>
     VECTOR_BUSINESS,
   );
 
-async function rejection(promise: Promise<unknown>): Promise<AdapterError> {
-  const error = await promise.then(
-    () => null,
-    (reason: unknown) => reason,
-  );
-  if (!(error instanceof AdapterError)) throw new Error(`expected an AdapterError, got ${String(error)}`);
-  return error;
-}
-
-// A request no interceptor takes is mapped to an AdapterError by the client, so it is recorded here instead.
-const unmatched: string[] = [];
-function recordUnmatched(request: { method?: string; host?: string; path?: string }, _: unknown, body = '') {
-  unmatched.push(`${request.method} ${request.host}${request.path} ${body}`);
-}
-
-beforeAll(() => {
-  nock.disableNetConnect();
-  nock.emitter.on('no match', recordUnmatched);
-});
-afterEach(() => {
-  const leftover = unmatched.splice(0);
-  nock.cleanAll();
-  expect(leftover).toEqual([]);
-});
-afterAll(() => {
-  nock.emitter.removeListener('no match', recordUnmatched);
-  nock.enableNetConnect();
-  nock.restore();
-});
+const { unmatched } = guardNock();
 
 describe('TOP request signing', () => {
   it('signs md5 as uppercase MD5(secret + sorted k+v + secret)', () => {

@@ -1,6 +1,7 @@
 import { AdapterErrorCode, UNLIMITED, type AdapterContext, type NormalizedCase } from '../contract';
 import { TaobaoAdapter } from './taobao.adapter';
 import { TaobaoSandbox } from './taobao.sandbox';
+import { ticketOf, useSandbox } from '../shared/testing/sandbox';
 
 describe('TaobaoAdapter against TaobaoSandbox', () => {
   const sandbox = new TaobaoSandbox();
@@ -17,24 +18,13 @@ describe('TaobaoAdapter against TaobaoSandbox', () => {
     limiter: UNLIMITED,
     now: () => new Date(),
   });
-  const ticketOf = (item: NormalizedCase) => ({
-    externalId: item.externalId,
-    externalOrderId: item.externalOrderId,
-    kind: item.kind,
-    stage: item.stage,
-    requestedAmount: item.requestedAmount,
-    platformVersion: item.platformVersion,
-    raw: item.raw,
-  });
   const drain = async () => {
     const consumed = await adapter.consumeMessages(ctx());
     await consumed.confirm();
     return consumed.events;
   };
 
-  beforeAll(() => sandbox.start());
-  afterAll(() => sandbox.stop());
-  afterEach(() => sandbox.clearFaults());
+  useSandbox(sandbox);
 
   it('pulls every generated case with its 19-digit id intact', async () => {
     const ids = await sandbox.generateCases(12);

@@ -7,6 +7,7 @@ import { apiRefund, WoocommerceAdapter } from './woocommerce.adapter';
 import { wooAuthorization } from './woocommerce.client';
 import { isWooCase, mapWooOrder, parseWooGmt, WOO_ORDER_STATUS_STAGE } from './woocommerce.mapper';
 import type { WooOrder } from './woocommerce.types';
+import { guardNock } from '../shared/testing/nock-guard';
 
 const SITE = 'https://shop.example.com';
 const API = '/wp-json/wc/v3';
@@ -46,9 +47,7 @@ const headers = {
 
 describe('WoocommerceAdapter', () => {
   const adapter = new WoocommerceAdapter();
-  beforeAll(() => nock.disableNetConnect());
-  afterEach(() => nock.cleanAll());
-  afterAll(() => nock.enableNetConnect());
+  guardNock();
 
   describe('verifyWebhook', () => {
     const push = (rawBody: Buffer, extra: Record<string, string> = headers) => ({

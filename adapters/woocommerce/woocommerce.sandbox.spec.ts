@@ -1,24 +1,8 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import nock from 'nock';
-import { AdapterErrorCode, type AdapterContext, type IncomingPush, type NormalizedCase } from '../contract';
+import { AdapterErrorCode, type AdapterContext, type NormalizedCase } from '../contract';
 import { WoocommerceAdapter } from './woocommerce.adapter';
 import { WoocommerceSandbox } from './woocommerce.sandbox';
-
-/** Captures the sandbox's webhook deliveries as the hub's ingress would see them. */
-async function receiver(): Promise<{ url: string; pushes: IncomingPush[]; server: Server }> {
-  const pushes: IncomingPush[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      pushes.push({ rawBody: Buffer.concat(chunks), headers: req.headers, query: {} });
-      res.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, pushes, server };
-}
+import { guardNock } from '../shared/testing/nock-guard';
+import { receiver, useSandbox } from '../shared/testing/sandbox';
 
 describe('WoocommerceSandbox with WoocommerceAdapter', () => {
   const sandbox = new WoocommerceSandbox();
@@ -26,10 +10,10 @@ describe('WoocommerceSandbox with WoocommerceAdapter', () => {
   let hook: Awaited<ReturnType<typeof receiver>>;
   let ctx: AdapterContext;
 
+  guardNock({ allowLoopback: true });
+  useSandbox(sandbox);
+
   beforeAll(async () => {
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-    await sandbox.start();
     hook = await receiver();
     sandbox.setPushTarget({ url: hook.url });
     ctx = {
@@ -47,9 +31,7 @@ describe('WoocommerceSandbox with WoocommerceAdapter', () => {
   });
 
   afterAll(async () => {
-    await sandbox.stop();
     await new Promise<void>((resolve) => hook.server.close(() => resolve()));
-    nock.enableNetConnect();
   });
 
   it('pings first, then pushes signed order.updated webhooks that resolve to the generated cases', async () => {
