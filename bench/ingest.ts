@@ -118,7 +118,7 @@ async function main(): Promise<void> {
           requestedAmount: { amount: '129.00', currency: 'CNY' },
           items: [
             {
-              sku: 'CUP-330-WHT',
+              sku: `SKU-${index % 500}`,
               title: '陶瓷马克杯',
               quantity: 1,
               unitPrice: { amount: '129.00', currency: 'CNY' },
