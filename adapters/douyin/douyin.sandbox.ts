@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { LosslessNumber } from 'lossless-json';
-import type { MarketplaceSandbox, RecordedCall, SandboxFault, SandboxPushTarget } from '../contract';
+import type { MarketplaceSandbox, SandboxPushTarget } from '../contract';
+import { HttpSandbox } from '../shared/http-sandbox';
 import { generateOrder, pick, SAMPLE_REASONS } from '../shared/case-generator';
 import { toUnixSeconds } from '../shared/china-time';
 import { parseLosslessJson, stringifyLosslessJson } from '../shared/lossless-json';
@@ -92,35 +93,24 @@ const big = (id: string): LosslessNumber => new LosslessNumber(id);
  * `param_json` body, `{code:10000,…}` envelopes, and `event-sign` pushes whose bodies are JSON arrays of
  * `{tag, msg_id, data}` with int64 ids written as bare numbers inside `data`.
  */
-export class DouyinSandbox implements MarketplaceSandbox {
+export class DouyinSandbox extends HttpSandbox implements MarketplaceSandbox {
   readonly platform = 'douyin' as const;
   readonly shopId = '4463798';
   readonly credentials: Record<string, string>;
   private readonly cases = new Map<string, SandboxAftersale>();
   private target: SandboxPushTarget | null = null;
-  private readonly http = new SandboxHttpServer(
+  protected readonly http = new SandboxHttpServer(
     (request, fault) => this.handle(request, fault),
     (request) => request.query.method ?? null,
   );
 
   constructor() {
+    super();
     this.credentials = {
       appKey: bigId('7'),
       appSecret: randomBytes(16).toString('hex'),
       accessToken: randomBytes(18).toString('hex'),
     };
-  }
-
-  get url(): string {
-    return this.http.baseUrl;
-  }
-
-  start(port?: number): Promise<string> {
-    return this.http.start(port);
-  }
-
-  stop(): Promise<void> {
-    return this.http.stop();
   }
 
   setPushTarget(target: SandboxPushTarget | null): void {
@@ -175,18 +165,6 @@ export class DouyinSandbox implements MarketplaceSandbox {
     }
     await this.push(moved.map((aftersale) => this.message('203', aftersale)));
     return moved.map((aftersale) => aftersale.id);
-  }
-
-  injectFault(fault: SandboxFault): void {
-    this.http.injectFault(fault);
-  }
-
-  clearFaults(): void {
-    this.http.clearFaults();
-  }
-
-  calls(): RecordedCall[] {
-    return this.http.calls();
   }
 
   caseState(externalId: string): unknown {

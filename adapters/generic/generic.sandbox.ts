@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { MarketplaceSandbox, RecordedCall, SandboxFault, SandboxPushTarget } from '../contract';
+import type { MarketplaceSandbox, SandboxPushTarget } from '../contract';
+import { HttpSandbox } from '../shared/http-sandbox';
 import { generateOrder, pick, SAMPLE_BUYERS, SAMPLE_REASONS } from '../shared/case-generator';
 import { minorToDecimal } from '../shared/money';
 import { bigId, postPush, SandboxHttpServer, shufflePushes } from '../shared/sandbox-server';
@@ -17,13 +18,13 @@ const NEXT_STAGE: Record<string, string | undefined> = {
  * A custom storefront: keeps its cases, pushes them to the hub signed with Standard Webhooks, and
  * serves `GET /cases/:id` so a test can compare. Push faults (duplicates, reordering) apply to pushes.
  */
-export class GenericSandbox implements MarketplaceSandbox {
+export class GenericSandbox extends HttpSandbox implements MarketplaceSandbox {
   readonly platform = 'generic' as const;
   readonly shopId = 'demo-storefront';
   readonly credentials: Record<string, string>;
   private readonly cases = new Map<string, GenericCaseData>();
   private target: SandboxPushTarget | null = null;
-  private readonly http = new SandboxHttpServer(
+  protected readonly http = new SandboxHttpServer(
     (request) => {
       const match = /^\/cases\/([^/]+)$/.exec(request.path);
       const found = match ? this.cases.get(decodeURIComponent(match[1])) : undefined;
@@ -33,19 +34,8 @@ export class GenericSandbox implements MarketplaceSandbox {
   );
 
   constructor(webhookSecret = generateWebhookSecret()) {
+    super();
     this.credentials = { webhookSecret };
-  }
-
-  get url(): string {
-    return this.http.baseUrl;
-  }
-
-  start(port?: number): Promise<string> {
-    return this.http.start(port);
-  }
-
-  stop(): Promise<void> {
-    return this.http.stop();
   }
 
   setPushTarget(target: SandboxPushTarget | null): void {
@@ -101,18 +91,6 @@ export class GenericSandbox implements MarketplaceSandbox {
     }
     await this.push(moved);
     return moved.map((data) => String(data.externalId));
-  }
-
-  injectFault(fault: SandboxFault): void {
-    this.http.injectFault(fault);
-  }
-
-  clearFaults(): void {
-    this.http.clearFaults();
-  }
-
-  calls(): RecordedCall[] {
-    return this.http.calls();
   }
 
   caseState(externalId: string): GenericCaseData | undefined {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { MarketplaceSandbox, RecordedCall, SandboxFault } from '../contract';
+import type { MarketplaceSandbox } from '../contract';
+import { HttpSandbox } from '../shared/http-sandbox';
 import {
   generateOrder,
   pick,
@@ -115,18 +116,19 @@ function wireApply(apply: SandboxJdRefundApply): Record<string, unknown> {
  * MD5 signature, token and timestamp checked on every call, service orders with `sysVersion` optimistic locks,
  * and refund applications. JD pushes nothing, so there is no push target.
  */
-export class JdSandbox implements MarketplaceSandbox {
+export class JdSandbox extends HttpSandbox implements MarketplaceSandbox {
   readonly platform = 'jd' as const;
   readonly shopId = '10086001';
   readonly credentials: Record<string, string>;
   private readonly orders = new Map<string, SandboxJdServiceOrder>();
   private readonly applies = new Map<string, SandboxJdRefundApply>();
-  private readonly http = new SandboxHttpServer(
+  protected readonly http = new SandboxHttpServer(
     (request, fault) => this.handle(request, fault),
     (request) => readParams(request).method ?? null,
   );
 
   constructor() {
+    super();
     this.credentials = {
       appKey: randomBytes(16).toString('hex').toUpperCase(),
       appSecret: randomBytes(16).toString('hex'),
@@ -136,17 +138,13 @@ export class JdSandbox implements MarketplaceSandbox {
     };
   }
 
-  get url(): string {
+  override get url(): string {
     return `${this.http.baseUrl}/routerjson`;
   }
 
-  async start(port?: number): Promise<string> {
+  override async start(port?: number): Promise<string> {
     await this.http.start(port);
     return this.url;
-  }
-
-  stop(): Promise<void> {
-    return this.http.stop();
   }
 
   /** JD after-sales changes are polled; the sandbox has nothing to push. */
@@ -169,18 +167,6 @@ export class JdSandbox implements MarketplaceSandbox {
       moved.push(order.serviceId);
     }
     return moved;
-  }
-
-  injectFault(fault: SandboxFault): void {
-    this.http.injectFault(fault);
-  }
-
-  clearFaults(): void {
-    this.http.clearFaults();
-  }
-
-  calls(): RecordedCall[] {
-    return this.http.calls();
   }
 
   caseState(externalId: string): SandboxJdServiceOrder | SandboxJdRefundApply | undefined {

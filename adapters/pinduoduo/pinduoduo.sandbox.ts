@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { LosslessNumber } from 'lossless-json';
-import type { MarketplaceSandbox, RecordedCall, SandboxFault } from '../contract';
+import type { MarketplaceSandbox } from '../contract';
+import { HttpSandbox } from '../shared/http-sandbox';
 import { generateOrder, pick, SAMPLE_REASONS } from '../shared/case-generator';
 import { formatGmt8, toUnixSeconds } from '../shared/china-time';
 import { parseLosslessJson, stringifyLosslessJson } from '../shared/lossless-json';
@@ -85,18 +86,19 @@ function orderSn(): string {
  * call, `…_response` wrappers and `error_response` envelopes. PDD pushes over WebSocket only, so the
  * sandbox never pushes; the hub learns of changes by polling, as it does against the real platform.
  */
-export class PinduoduoSandbox implements MarketplaceSandbox {
+export class PinduoduoSandbox extends HttpSandbox implements MarketplaceSandbox {
   readonly platform = 'pinduoduo' as const;
   readonly shopId = '171504183';
   readonly credentials: Record<string, string>;
   private readonly cases = new Map<string, SandboxRefund>();
   private readonly addressId = bigId('4');
-  private readonly http = new SandboxHttpServer(
+  protected readonly http = new SandboxHttpServer(
     (request, fault) => this.handle(request, fault),
     (request) => readParams(request).type ?? null,
   );
 
   constructor() {
+    super();
     this.credentials = {
       clientId: randomBytes(16).toString('hex'),
       clientSecret: randomBytes(20).toString('hex'),
@@ -104,16 +106,12 @@ export class PinduoduoSandbox implements MarketplaceSandbox {
     };
   }
 
-  get url(): string {
+  override get url(): string {
     return `${this.http.baseUrl}/api/router`;
   }
 
-  start(port?: number): Promise<string> {
+  override start(port?: number): Promise<string> {
     return this.http.start(port).then(() => this.url);
-  }
-
-  stop(): Promise<void> {
-    return this.http.stop();
   }
 
   /** Pinduoduo has no HTTP push to emulate. */
@@ -170,18 +168,6 @@ export class PinduoduoSandbox implements MarketplaceSandbox {
       moved.push(refund.id);
     }
     return Promise.resolve(moved);
-  }
-
-  injectFault(fault: SandboxFault): void {
-    this.http.injectFault(fault);
-  }
-
-  clearFaults(): void {
-    this.http.clearFaults();
-  }
-
-  calls(): RecordedCall[] {
-    return this.http.calls();
   }
 
   caseState(externalId: string): unknown {

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { MarketplaceSandbox, RecordedCall, SandboxFault, SandboxPushTarget } from '../contract';
+import type { MarketplaceSandbox, SandboxPushTarget } from '../contract';
+import { HttpSandbox } from '../shared/http-sandbox';
 import { generateOrder, pick, SAMPLE_REASONS } from '../shared/case-generator';
 import { minorToDecimal, decimalToMinor } from '../shared/money';
 import {
@@ -117,7 +118,7 @@ function restJson(value: unknown): string {
  * A Shopify shop: Admin GraphQL at `/admin/api/{version}/graphql.json` with a leaky cost bucket,
  * returns and refunds with Shopify's state rules, and HMAC-signed `returns/*` / `refunds/create` webhooks.
  */
-export class ShopifySandbox implements MarketplaceSandbox {
+export class ShopifySandbox extends HttpSandbox implements MarketplaceSandbox {
   readonly platform = 'shopify' as const;
   readonly shopId = 'hub-sandbox.myshopify.com';
   readonly credentials: Record<string, string> = {
@@ -131,37 +132,13 @@ export class ShopifySandbox implements MarketplaceSandbox {
   private available = BUCKET.maximumAvailable;
   private bucketAt = Date.now();
   private counter = 1000;
-  private readonly http = new SandboxHttpServer(
+  protected readonly http = new SandboxHttpServer(
     (request, fault) => this.handle(request, fault),
     (request) => this.operationOf(request),
   );
 
-  get url(): string {
-    return this.http.baseUrl;
-  }
-
-  start(port?: number): Promise<string> {
-    return this.http.start(port);
-  }
-
-  stop(): Promise<void> {
-    return this.http.stop();
-  }
-
   setPushTarget(target: SandboxPushTarget | null): void {
     this.target = target;
-  }
-
-  injectFault(fault: SandboxFault): void {
-    this.http.injectFault(fault);
-  }
-
-  clearFaults(): void {
-    this.http.clearFaults();
-  }
-
-  calls(): RecordedCall[] {
-    return this.http.calls();
   }
 
   caseState(externalId: string): { return: SandboxReturn; order: SandboxOrder } | undefined {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { MarketplaceSandbox, RecordedCall, SandboxFault } from '../contract';
+import type { MarketplaceSandbox } from '../contract';
+import { HttpSandbox } from '../shared/http-sandbox';
 import {
   generateOrder,
   pick,
@@ -142,18 +143,19 @@ function readParams(request: SandboxRequest): Record<string, string> {
  * timestamp checked on every call, refunds with TOP's state rules, and a TMC queue served through
  * `taobao.tmc.messages.consume` / `confirm` where unconfirmed messages are delivered again.
  */
-export class TaobaoSandbox implements MarketplaceSandbox {
+export class TaobaoSandbox extends HttpSandbox implements MarketplaceSandbox {
   readonly platform = 'taobao' as const;
   readonly shopId = SELLER_NICK;
   readonly credentials: Record<string, string>;
   private readonly refunds = new Map<string, SandboxTopRefund>();
   private readonly queue: QueuedMessage[] = [];
-  private readonly http = new SandboxHttpServer(
+  protected readonly http = new SandboxHttpServer(
     (request, fault) => this.handle(request, fault),
     (request) => readParams(request).method ?? null,
   );
 
   constructor() {
+    super();
     this.credentials = {
       appKey: String(20000000 + Math.floor(Math.random() * 9000000)),
       appSecret: randomBytes(16).toString('hex'),
@@ -161,17 +163,13 @@ export class TaobaoSandbox implements MarketplaceSandbox {
     };
   }
 
-  get url(): string {
+  override get url(): string {
     return `${this.http.baseUrl}/router/rest`;
   }
 
-  async start(port?: number): Promise<string> {
+  override async start(port?: number): Promise<string> {
     await this.http.start(port);
     return this.url;
-  }
-
-  stop(): Promise<void> {
-    return this.http.stop();
   }
 
   /** TMC is consumed by the hub through the gateway, so there is nothing to push to. */
@@ -204,18 +202,6 @@ export class TaobaoSandbox implements MarketplaceSandbox {
     }
     this.enqueue(moved);
     return moved.map(([, refund]) => refund.refund_id);
-  }
-
-  injectFault(fault: SandboxFault): void {
-    this.http.injectFault(fault);
-  }
-
-  clearFaults(): void {
-    this.http.clearFaults();
-  }
-
-  calls(): RecordedCall[] {
-    return this.http.calls();
   }
 
   caseState(externalId: string): SandboxTopRefund | undefined {

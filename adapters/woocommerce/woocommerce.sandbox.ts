@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { MarketplaceSandbox, RecordedCall, SandboxFault, SandboxPushTarget } from '../contract';
+import type { MarketplaceSandbox, SandboxPushTarget } from '../contract';
+import { HttpSandbox } from '../shared/http-sandbox';
 import { generateOrder, pick, SAMPLE_BUYERS, SAMPLE_REASONS } from '../shared/case-generator';
 import { decimalToMinor, minorToDecimal } from '../shared/money';
 import {
@@ -43,7 +44,7 @@ function summary(refund: WooRefund): WooOrder['refunds'][number] {
  * A WooCommerce site: REST v3 orders, refunds and notes behind consumer-key Basic auth, and
  * `order.updated` webhooks signed with `X-WC-Webhook-Signature`, preceded by the `webhook_id=` ping.
  */
-export class WoocommerceSandbox implements MarketplaceSandbox {
+export class WoocommerceSandbox extends HttpSandbox implements MarketplaceSandbox {
   readonly platform = 'woocommerce' as const;
   readonly shopId = 'shop.example.com';
   readonly credentials: Record<string, string> = {
@@ -55,38 +56,14 @@ export class WoocommerceSandbox implements MarketplaceSandbox {
   private target: SandboxPushTarget | null = null;
   private pinged = false;
   private nextId = 4200;
-  private readonly http = new SandboxHttpServer(
+  protected readonly http = new SandboxHttpServer(
     (request, fault) => this.handle(request, fault),
     (request) => `${request.method} ${request.path.replace(WOO_API_PREFIX, '').replace(/\/\d+/g, '/{id}')}`,
   );
 
-  get url(): string {
-    return this.http.baseUrl;
-  }
-
-  start(port?: number): Promise<string> {
-    return this.http.start(port);
-  }
-
-  stop(): Promise<void> {
-    return this.http.stop();
-  }
-
   setPushTarget(target: SandboxPushTarget | null): void {
     this.target = target;
     this.pinged = false;
-  }
-
-  injectFault(fault: SandboxFault): void {
-    this.http.injectFault(fault);
-  }
-
-  clearFaults(): void {
-    this.http.clearFaults();
-  }
-
-  calls(): RecordedCall[] {
-    return this.http.calls();
   }
 
   caseState(externalId: string): SandboxWooOrder | undefined {
