@@ -1,3 +1,4 @@
+import { parseWindowCursor, type WindowCursor } from '../shared/window-cursor';
 import { LosslessNumber } from 'lossless-json';
 import {
   AdapterError,
@@ -37,22 +38,6 @@ import {
 
 /** First pull reads a day back; each later run re-reads 5 minutes, since writes land slightly late. */
 export const DOUYIN_PULL_WINDOW = { lookbackSeconds: 24 * 60 * 60, overlapSeconds: 5 * 60 };
-
-interface DouyinPullCursor {
-  start: number;
-  end: number | null;
-  page: number;
-}
-
-function parseCursor(cursor: string): DouyinPullCursor {
-  try {
-    const value = JSON.parse(cursor) as DouyinPullCursor;
-    if (Number.isInteger(value.start) && Number.isInteger(value.page) && value.page >= 0) return value;
-  } catch {
-    // reported below
-  }
-  throw new AdapterError(AdapterErrorCode.INVALID, `not a Douyin pull cursor: ${cursor}`);
-}
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -171,7 +156,7 @@ export class DouyinAdapter implements MarketplaceAdapter {
   async pull(ctx: AdapterContext, cursor: string | null): Promise<PullPage> {
     const now = toUnixSeconds(ctx.now());
     const state = cursor
-      ? parseCursor(cursor)
+      ? parseWindowCursor(cursor, 'Douyin', 0)
       : { start: now - DOUYIN_PULL_WINDOW.lookbackSeconds, end: null, page: 0 };
     const end = state.end ?? Math.max(now, state.start + 1);
     const data = await new DouyinClient(ctx).call<DouyinListData>(DOUYIN_PATHS.list, {
@@ -186,11 +171,11 @@ export class DouyinAdapter implements MarketplaceAdapter {
     if (data.has_more === true && items.length > 0) {
       // Keyset on update_time: a case updated while paging moves past `end` instead of shifting the pages.
       const last = Math.max(...items.map((item) => Number(item.aftersale_info.update_time)));
-      const next: DouyinPullCursor =
+      const next: WindowCursor =
         last > state.start ? { start: last, end, page: 0 } : { ...state, end, page: state.page + 1 };
       return { cases, nextCursor: JSON.stringify(next), hasMore: true };
     }
-    const next: DouyinPullCursor = { start: end - DOUYIN_PULL_WINDOW.overlapSeconds, end: null, page: 0 };
+    const next: WindowCursor = { start: end - DOUYIN_PULL_WINDOW.overlapSeconds, end: null, page: 0 };
     return {
       cases,
       nextCursor: JSON.stringify(next),

@@ -13,6 +13,7 @@ import {
   type TicketForAction,
   type VerifiedPush,
 } from '../contract';
+import { parseWindowCursor, type WindowCursor } from '../shared/window-cursor';
 import { formatGmt8 } from '../shared/china-time';
 import { idString } from '../shared/lossless-json';
 import { JdClient } from './jd.client';
@@ -67,32 +68,12 @@ export const JD_RECEIVE_REGISTER_DEFAULTS = {
 
 type PullFamily = 'asc' | 'apply';
 
-interface JdPullCursor {
-  start: number;
-  end: number | null;
-  page: number;
+interface JdPullCursor extends WindowCursor {
   family: PullFamily;
 }
 
 function invalid(message: string): AdapterError {
   return new AdapterError(AdapterErrorCode.INVALID, message);
-}
-
-function parseCursor(cursor: string): JdPullCursor {
-  try {
-    const value = JSON.parse(cursor) as JdPullCursor;
-    if (
-      Number.isInteger(value.start) &&
-      Number.isInteger(value.page) &&
-      value.page >= 1 &&
-      (value.family === 'asc' || value.family === 'apply')
-    ) {
-      return value;
-    }
-  } catch {
-    // reported below
-  }
-  throw invalid(`not a JD pull cursor: ${cursor}`);
 }
 
 /** JOS ids are JSON integers; bigint keeps 19-digit ones exact in `360buy_param_json`. */
@@ -169,7 +150,12 @@ export class JdAdapter implements MarketplaceAdapter {
   async pull(ctx: AdapterContext, cursor: string | null): Promise<PullPage> {
     const now = ctx.now().getTime();
     const state: JdPullCursor = cursor
-      ? parseCursor(cursor)
+      ? parseWindowCursor<JdPullCursor>(
+          cursor,
+          'JD',
+          1,
+          (value) => value.family === 'asc' || value.family === 'apply',
+        )
       : { start: now - JD_PULL_WINDOW.lookbackMs, end: null, page: 1, family: 'asc' };
     const end =
       state.end ?? Math.max(state.start + 1000, Math.min(state.start + JD_PULL_WINDOW.maxWindowMs, now));

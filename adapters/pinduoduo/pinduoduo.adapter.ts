@@ -14,6 +14,7 @@ import {
   type TicketForAction,
   type VerifiedPush,
 } from '../contract';
+import { parseWindowCursor, type WindowCursor } from '../shared/window-cursor';
 import { toUnixSeconds } from '../shared/china-time';
 import { idString } from '../shared/lossless-json';
 import { PinduoduoClient } from './pinduoduo.client';
@@ -39,22 +40,6 @@ export const PDD_PULL_WINDOW = {
 
 /** The buyer sees this note when the return is agreed; `operate_desc` is required by the API. */
 export const PDD_RETURN_AGREE_NOTE = '已同意退货，请按退货地址寄回商品并填写快递单号';
-
-interface PddPullCursor {
-  start: number;
-  end: number | null;
-  page: number;
-}
-
-function parseCursor(cursor: string): PddPullCursor {
-  try {
-    const value = JSON.parse(cursor) as PddPullCursor;
-    if (Number.isInteger(value.start) && Number.isInteger(value.page) && value.page >= 1) return value;
-  } catch {
-    // reported below
-  }
-  throw new AdapterError(AdapterErrorCode.INVALID, `not a Pinduoduo pull cursor: ${cursor}`);
-}
 
 /**
  * Pinduoduo Open Platform (https://open.pinduoduo.com/application/document/api?id=pdd.refund.list.increment.get).
@@ -104,7 +89,7 @@ export class PinduoduoAdapter implements MarketplaceAdapter {
   async pull(ctx: AdapterContext, cursor: string | null): Promise<PullPage> {
     const now = toUnixSeconds(ctx.now());
     const state = cursor
-      ? parseCursor(cursor)
+      ? parseWindowCursor(cursor, 'Pinduoduo', 1)
       : { start: now - PDD_PULL_WINDOW.lookbackSeconds, end: null, page: 1 };
     const end =
       state.end ?? Math.max(state.start + 1, Math.min(state.start + PDD_PULL_WINDOW.windowSeconds, now));
@@ -121,7 +106,7 @@ export class PinduoduoAdapter implements MarketplaceAdapter {
     if (rows.length > 0 && state.page * PDD_PAGE_SIZE < Number(page.total_count)) {
       return { cases, nextCursor: JSON.stringify({ ...state, end, page: state.page + 1 }), hasMore: true };
     }
-    const next: PddPullCursor = { start: end - PDD_PULL_WINDOW.overlapSeconds, end: null, page: 1 };
+    const next: WindowCursor = { start: end - PDD_PULL_WINDOW.overlapSeconds, end: null, page: 1 };
     return { cases, nextCursor: JSON.stringify(next), hasMore: end < now };
   }
 

@@ -14,6 +14,7 @@ import {
   type TicketForAction,
   type VerifiedPush,
 } from '../contract';
+import { parseWindowCursor, type WindowCursor } from '../shared/window-cursor';
 import { formatGmt8 } from '../shared/china-time';
 import { idString, parseLosslessJson, stringifyLosslessJson } from '../shared/lossless-json';
 import { TaobaoClient } from './taobao.client';
@@ -60,22 +61,6 @@ export const TOP_TEXT_LIMITS = { refuseMin: 2, refuseMax: 200, messageBytes: 400
 
 /** [U] TOP quotas are per app and per API per day; this per-connection pace stays well inside them. */
 export const TOP_REQUESTS_PER_SECOND = 10;
-
-interface TopPullCursor {
-  start: number;
-  end: number | null;
-  page: number;
-}
-
-function parseCursor(cursor: string): TopPullCursor {
-  try {
-    const value = JSON.parse(cursor) as TopPullCursor;
-    if (Number.isInteger(value.start) && Number.isInteger(value.page) && value.page >= 1) return value;
-  } catch {
-    // reported below
-  }
-  throw new AdapterError(AdapterErrorCode.INVALID, `not a Taobao pull cursor: ${cursor}`);
-}
 
 function invalid(message: string): AdapterError {
   return new AdapterError(AdapterErrorCode.INVALID, message);
@@ -141,7 +126,7 @@ export class TaobaoAdapter implements MarketplaceAdapter {
   async pull(ctx: AdapterContext, cursor: string | null): Promise<PullPage> {
     const now = ctx.now().getTime();
     const state = cursor
-      ? parseCursor(cursor)
+      ? parseWindowCursor(cursor, 'Taobao', 1)
       : { start: now - TOP_PULL_WINDOW.lookbackMs, end: null, page: 1 };
     const end =
       state.end ?? Math.max(state.start + 1000, Math.min(state.start + TOP_PULL_WINDOW.maxWindowMs, now));
@@ -161,7 +146,7 @@ export class TaobaoAdapter implements MarketplaceAdapter {
     if (page.has_next === true && rows.length > 0) {
       return { cases, nextCursor: JSON.stringify({ ...state, end, page: state.page + 1 }), hasMore: true };
     }
-    const next: TopPullCursor = { start: end - TOP_PULL_WINDOW.overlapMs, end: null, page: 1 };
+    const next: WindowCursor = { start: end - TOP_PULL_WINDOW.overlapMs, end: null, page: 1 };
     // Later pages of a window are read after its end was fixed; less than the overlap behind counts as caught up.
     return { cases, nextCursor: JSON.stringify(next), hasMore: now - end > TOP_PULL_WINDOW.overlapMs };
   }
