@@ -28,6 +28,8 @@ export interface AppConfig {
   slaSweepIntervalMs: number;
   /** How long a process keeps a tenant's routing rules and SLA policies before reading them again. */
   settingsCacheTtlMs: number;
+  /** How often workers evaluate every tenant's indicators against its thresholds. */
+  indicatorCheckIntervalMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -113,5 +115,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     slaTimeScale,
     slaSweepIntervalMs: integer(env, 'HUB_SLA_SWEEP_INTERVAL_MS', 30_000, 100, 3_600_000),
     settingsCacheTtlMs: integer(env, 'HUB_SETTINGS_CACHE_TTL_MS', 5_000, 0, 600_000),
+    indicatorCheckIntervalMs: integer(env, 'HUB_INDICATOR_CHECK_INTERVAL_MS', 60_000, 200, 86_400_000),
   };
 }

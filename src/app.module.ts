@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AppConfig } from '../config/env.config';
 import { databaseOptions } from '../config/database.config';
 import { ActionsModule } from './actions/actions.module';
+import { AnalyticsModule } from './analytics/analytics.module';
 import { AutoRefundModule } from './auto-refund/auto-refund.module';
 import { AppConfigModule } from './config.module';
 import { ConnectionsModule } from './connections/connections.module';
@@ -37,6 +38,7 @@ export class AppModule {
         IngestionModule.register({ worker }),
         ActionsModule.register({ worker }),
         AutoRefundModule,
+        AnalyticsModule.register({ worker }),
         WebhooksModule.register({ worker }),
         HealthModule,
       ],

@@ -6,6 +6,7 @@ export enum QueueName {
   Actions = 'actions',
   Webhooks = 'webhooks',
   Sla = 'sla',
+  Indicators = 'indicators',
 }
 
 export enum JobName {
@@ -14,6 +15,7 @@ export enum JobName {
   PerformAction = 'perform-action',
   DeliverWebhook = 'deliver-webhook',
   CheckSla = 'check-sla',
+  CheckIndicators = 'check-indicators',
 }
 
 /** Set once for every job: bounded retries with backoff, finished jobs removed, failures kept for a look. */

@@ -31,6 +31,7 @@ const queues = BullModule.registerQueue(
   },
   { name: QueueName.Webhooks },
   { name: QueueName.Sla },
+  { name: QueueName.Indicators },
 );
 
 @Global()

@@ -133,6 +133,11 @@ export class BusinessCalendar implements WorkingTime {
     return total;
   }
 
+  /** The open hours of one `YYYY-MM-DD` day on the zone's calendar, as epoch milliseconds; null when closed. */
+  openHours(date: string): readonly [number, number] | null {
+    return this.window(dayNumber(date));
+  }
+
   private window(day: number): readonly [number, number] | null {
     const cached = this.windows.get(day);
     if (cached !== undefined) return cached;

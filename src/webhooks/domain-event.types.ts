@@ -12,6 +12,8 @@ export const DOMAIN_EVENT_TYPES = [
   'action.failed',
   'connection.sync_failed',
   'webhook_subscription.disabled',
+  'indicator.threshold_crossed',
+  'indicator.recovered',
 ] as const;
 export type DomainEventType = (typeof DOMAIN_EVENT_TYPES)[number];
 

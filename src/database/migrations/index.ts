@@ -3,6 +3,7 @@ import { Outbox1763900100000 } from './1763900100000-outbox';
 import { RoutingSla1763900200000 } from './1763900200000-routing-sla';
 import { ActionsWebhooks1763900300000 } from './1763900300000-actions-webhooks';
 import { AutoRefund1763900400000 } from './1763900400000-auto-refund';
+import { Analytics1763904000000 } from './1763904000000-analytics';
 
 /** Applied in this order at start-up; every schema change is a new class appended here. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   RoutingSla1763900200000,
   ActionsWebhooks1763900300000,
   AutoRefund1763900400000,
+  Analytics1763904000000,
 ];

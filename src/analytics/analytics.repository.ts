@@ -1,0 +1,426 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { CalendarDay } from './calendar-days';
+import type { IndicatorKey, IndicatorState } from './indicator-policy.types';
+
+/**
+ * Every SQL statement of the indicators, in one place. It reads `tickets` and `ticket_events` read-only for
+ * reporting (the tickets repository owns all writes to them), and owns the analytics tables: calendars,
+ * indicator policies and indicator states.
+ */
+
+export const GROUP_COLUMNS = {
+  platform: 't.platform',
+  connection: 't.connection_id::text',
+  department: 't.department',
+  category: 't.category',
+  severity: 't.severity',
+} as const;
+export type AnalyticsGroupBy = keyof typeof GROUP_COLUMNS;
+
+/** Which calendar each SLA policy (severity) measures its working time on; absent means around the clock. */
+export type CalendarMap = Partial<Record<string, { key: string; tz: string }>>;
+
+export interface Scope {
+  tenantId: string;
+  from: Date;
+  to: Date;
+  calendars: CalendarMap;
+}
+
+/** Events that count as an agent touching a case: each decision or reply sent to the buyer or platform. */
+export const AGENT_TOUCH_EVENT = 'action.requested';
+const OPEN_STATUSES = `('new', 'open', 'pending')`;
+const DONE_STATUSES = `('solved', 'closed')`;
+
+/**
+ * The tickets created in the period with their durations in working seconds: from the start of the SLA clock
+ * (or creation) to the first response, and to resolution less the time spent paused. `$1` tenant, `$2`/`$3`
+ * the period, `$4` the calendar map.
+ */
+const TIMED = `
+  scope AS (
+    SELECT t.*, coalesce(t.sla_started_at, t.created_at) AS started,
+           $4::jsonb -> coalesce(t.sla_policy, t.severity) AS cal,
+           coalesce(t.sla_resolved_at, t.solved_at) AS resolved
+      FROM tickets t
+     WHERE t.tenant_id = $1 AND t.created_at >= $2 AND t.created_at < $3
+  ),
+  timed AS (
+    SELECT s.*,
+      CASE WHEN s.sla_first_responded_at IS NOT NULL AND s.cal IS NOT NULL
+           THEN analytics_working_seconds(s.cal->>'key', s.cal->>'tz', s.started, s.sla_first_responded_at) END
+        AS fr_business,
+      CASE WHEN s.resolved IS NOT NULL AND s.cal IS NOT NULL
+           THEN analytics_working_seconds(s.cal->>'key', s.cal->>'tz', s.started, s.resolved) END AS res_business
+      FROM scope s
+  ),
+  measured AS (
+    SELECT m.*,
+      CASE WHEN m.sla_first_responded_at IS NULL THEN NULL
+           ELSE greatest(0, coalesce(m.fr_business, extract(epoch FROM m.sla_first_responded_at - m.started))) END
+        AS fr_seconds,
+      CASE WHEN m.resolved IS NULL THEN NULL
+           ELSE greatest(0, coalesce(m.res_business, extract(epoch FROM m.resolved - m.started)) - m.sla_paused_ms / 1000.0) END
+        AS res_seconds,
+      CASE WHEN m.sla_policy IS NULL THEN NULL
+           WHEN m.sla_first_response_alert = 'breached' OR m.sla_resolution_alert = 'breached' THEN 'breached'
+           WHEN m.sla_first_response_alert = 'warning' OR m.sla_resolution_alert = 'warning' THEN 'warned'
+           ELSE 'met' END AS sla_outcome
+      FROM timed m
+  )`;
+
+export interface FigureRow {
+  group_key: string | null;
+  grouped: number;
+  total: number;
+  fr_count: number;
+  fr_mean: number | null;
+  fr_p50: number | null;
+  fr_p90: number | null;
+  res_count: number;
+  res_mean: number | null;
+  res_p50: number | null;
+  res_p90: number | null;
+  sla_total: number;
+  sla_met: number;
+  sla_warned: number;
+  sla_breached: number;
+  csat_responses: number;
+  csat_average: number | null;
+  csat_satisfied: number;
+  fcr_solved: number;
+  fcr_single: number;
+  ever_solved: number;
+  reopened: number;
+}
+
+export interface CountRow {
+  dimension: string;
+  key: string;
+  count: number;
+}
+
+export interface RefundRow {
+  group_key: string | null;
+  grouped: number;
+  currency: string;
+  count: number;
+  amount_minor: string;
+}
+
+export interface BacklogRow {
+  open: number;
+  mean_age: number | null;
+  oldest_age: number | null;
+}
+
+export interface SkuRow {
+  sku: string;
+  title: string | null;
+  count: number;
+  previous_count: number;
+  dominant_category: string;
+  total: number;
+  max_rise: number | null;
+}
+
+export interface BucketRow {
+  local: string;
+  instant: Date;
+  group_key: string | null;
+  grouped: number;
+  total: number;
+  fr_p90: number | null;
+  res_p90: number | null;
+  sla_total: number;
+  sla_breached: number;
+  refunds: number;
+  csat_average: number | null;
+}
+
+export interface StoredIndicatorState {
+  key: IndicatorKey;
+  state: IndicatorState;
+}
+
+const FIGURES = `
+  count(*)::int AS total,
+  count(fr_seconds)::int AS fr_count,
+  avg(fr_seconds)::float8 AS fr_mean,
+  percentile_cont(0.5) WITHIN GROUP (ORDER BY fr_seconds)::float8 AS fr_p50,
+  percentile_cont(0.9) WITHIN GROUP (ORDER BY fr_seconds)::float8 AS fr_p90,
+  count(res_seconds)::int AS res_count,
+  avg(res_seconds)::float8 AS res_mean,
+  percentile_cont(0.5) WITHIN GROUP (ORDER BY res_seconds)::float8 AS res_p50,
+  percentile_cont(0.9) WITHIN GROUP (ORDER BY res_seconds)::float8 AS res_p90,
+  count(sla_outcome)::int AS sla_total,
+  count(*) FILTER (WHERE sla_outcome = 'met')::int AS sla_met,
+  count(*) FILTER (WHERE sla_outcome = 'warned')::int AS sla_warned,
+  count(*) FILTER (WHERE sla_outcome = 'breached')::int AS sla_breached,
+  count(csat_score)::int AS csat_responses,
+  avg(csat_score)::float8 AS csat_average,
+  count(*) FILTER (WHERE csat_score >= 4)::int AS csat_satisfied,
+  count(*) FILTER (WHERE touches >= 1)::int AS fcr_solved,
+  count(*) FILTER (WHERE touches = 1)::int AS fcr_single,
+  count(*) FILTER (WHERE solved_now OR reopened)::int AS ever_solved,
+  count(*) FILTER (WHERE reopened)::int AS reopened`;
+
+const WORKFLOW = `
+  worked AS (
+    SELECT w.*,
+      w.status IN ${DONE_STATUSES} AS solved_now,
+      CASE WHEN w.status IN ${DONE_STATUSES} THEN
+        (SELECT count(*) FROM ticket_events e
+          WHERE e.ticket_id = w.id AND e.actor_type = 'agent' AND e.type = '${AGENT_TOUCH_EVENT}') END AS touches,
+      EXISTS (SELECT 1 FROM ticket_events e
+               WHERE e.ticket_id = w.id AND e.type = 'ticket.status_changed'
+                 AND e.data->>'from' IN ${DONE_STATUSES} AND e.data->>'to' IN ${OPEN_STATUSES}) AS reopened
+      FROM measured w
+  )`;
+
+@Injectable()
+export class AnalyticsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  private params(scope: Scope): unknown[] {
+    return [scope.tenantId, scope.from, scope.to, JSON.stringify(scope.calendars)];
+  }
+
+  /** The figures for the whole period, and per group when asked (`grouped` = 1 on group rows). */
+  async figures(scope: Scope, groupBy: AnalyticsGroupBy | null): Promise<FigureRow[]> {
+    const group = groupBy ? GROUP_COLUMNS[groupBy].replace('t.', 'k.') : null;
+    const rows = (await this.dataSource.query(
+      `WITH ${TIMED}, ${WORKFLOW}
+       SELECT ${group ?? 'NULL::text'} AS group_key, ${group ? `GROUPING(${group})` : '1'}::int AS grouped_raw,
+              ${FIGURES}
+         FROM worked k
+        GROUP BY ${group ? `GROUPING SETS ((), (${group}))` : '()'}`,
+      this.params(scope),
+    )) as (FigureRow & { grouped_raw: number })[];
+    return rows.map((row) => ({ ...row, grouped: group && row.grouped_raw === 0 ? 1 : 0 }));
+  }
+
+  /** Counts per status, stage, platform, department, category and severity, in one pass. */
+  counts(scope: Scope): Promise<CountRow[]> {
+    return this.dataSource.query(
+      `SELECT CASE WHEN GROUPING(status) = 0 THEN 'status' WHEN GROUPING(stage) = 0 THEN 'stage'
+                   WHEN GROUPING(platform) = 0 THEN 'platform' WHEN GROUPING(department) = 0 THEN 'department'
+                   WHEN GROUPING(category) = 0 THEN 'category' ELSE 'severity' END AS dimension,
+              coalesce(status, stage, platform, department, category, severity) AS key,
+              count(*)::int AS count
+         FROM tickets
+        WHERE tenant_id = $1 AND created_at >= $2 AND created_at < $3
+        GROUP BY GROUPING SETS ((status), (stage), (platform), (department), (category), (severity))`,
+      [scope.tenantId, scope.from, scope.to],
+    );
+  }
+
+  /** Refunded cases and amounts per currency, overall and per group. */
+  async refunds(scope: Scope, groupBy: AnalyticsGroupBy | null): Promise<RefundRow[]> {
+    const group = groupBy ? GROUP_COLUMNS[groupBy] : null;
+    const sets = group
+      ? `GROUPING SETS ((t.refunded_currency), (${group}, t.refunded_currency))`
+      : 't.refunded_currency';
+    const rows = (await this.dataSource.query(
+      `SELECT ${group ?? 'NULL::text'} AS group_key, ${group ? `GROUPING(${group})` : '1'}::int AS grouped_raw,
+              t.refunded_currency AS currency, count(*)::int AS count, sum(t.refunded_amount_minor)::text AS amount_minor
+         FROM tickets t
+        WHERE t.tenant_id = $1 AND t.created_at >= $2 AND t.created_at < $3
+          AND t.refunded_amount_minor > 0 AND t.refunded_currency IS NOT NULL
+        GROUP BY ${sets}
+        ORDER BY currency`,
+      [scope.tenantId, scope.from, scope.to],
+    )) as (RefundRow & { grouped_raw: number })[];
+    return rows.map((row) => ({ ...row, grouped: group && row.grouped_raw === 0 ? 1 : 0 }));
+  }
+
+  /** Cases still open that were created before the end of the period, aged in working seconds until now. */
+  async backlog(scope: Scope): Promise<BacklogRow> {
+    const [row] = (await this.dataSource.query(
+      `WITH open AS (
+         SELECT coalesce(t.sla_started_at, t.created_at) AS started, $3::jsonb -> coalesce(t.sla_policy, t.severity) AS cal
+           FROM tickets t
+          WHERE t.tenant_id = $1 AND t.created_at < $2 AND t.status IN ${OPEN_STATUSES}
+       ), aged AS (
+         SELECT greatest(0, coalesce(CASE WHEN cal IS NULL THEN NULL
+                  ELSE analytics_working_seconds(cal->>'key', cal->>'tz', started, now()) END,
+                  extract(epoch FROM now() - started))) AS age
+           FROM open
+       )
+       SELECT count(*)::int AS open, avg(age)::float8 AS mean_age, max(age)::float8 AS oldest_age FROM aged`,
+      [scope.tenantId, scope.to, JSON.stringify(scope.calendars)],
+    )) as BacklogRow[];
+    return row;
+  }
+
+  /**
+   * SKUs by the number of cases naming them in the period, against the previous period of the same length;
+   * `max_rise` is the largest rise of any SKU with at least `minCases` cases (a new SKU rises from one).
+   */
+  problemSkus(scope: Scope, limit: number, minCases: number): Promise<SkuRow[]> {
+    const previousFrom = new Date(2 * scope.from.getTime() - scope.to.getTime());
+    return this.dataSource.query(
+      `WITH lines AS (
+         SELECT t.id, t.category, t.created_at >= $2 AS current, i->>'sku' AS sku, i->>'title' AS title
+           FROM tickets t CROSS JOIN LATERAL jsonb_array_elements(t.items) i
+          WHERE t.tenant_id = $1 AND t.created_at >= $4 AND t.created_at < $3 AND i->>'sku' IS NOT NULL
+       ), per_sku AS (
+         SELECT sku, max(title) FILTER (WHERE current) AS title,
+                count(DISTINCT id) FILTER (WHERE current)::int AS count,
+                count(DISTINCT id) FILTER (WHERE NOT current)::int AS previous_count,
+                mode() WITHIN GROUP (ORDER BY category) FILTER (WHERE current) AS dominant_category
+           FROM lines GROUP BY sku
+       ), ranked AS (
+         SELECT p.*, max((p.count - p.previous_count)::float8 / greatest(p.previous_count, 1))
+                       FILTER (WHERE p.count >= $6) OVER () AS max_rise
+           FROM per_sku p WHERE p.count > 0
+       )
+       SELECT r.*, (SELECT count(*)::int FROM tickets t WHERE t.tenant_id = $1 AND t.created_at >= $2 AND t.created_at < $3) AS total
+         FROM ranked r
+        ORDER BY r.count DESC, r.sku
+        LIMIT $5`,
+      [scope.tenantId, scope.from, scope.to, previousFrom, limit, minCases],
+    );
+  }
+
+  /** The largest rise of a problem SKU, for the periodic check (no listing needed). */
+  async maxSkuRise(scope: Scope, minCases: number): Promise<number | null> {
+    const rows = await this.problemSkus(scope, 1, minCases);
+    return rows[0]?.max_rise ?? null;
+  }
+
+  /** Figures per time bucket on the zone's wall clock, empty buckets included. */
+  async buckets(
+    scope: Scope,
+    interval: 'hour' | 'day',
+    tz: string,
+    groupBy: AnalyticsGroupBy | null,
+  ): Promise<BucketRow[]> {
+    const group = groupBy ? GROUP_COLUMNS[groupBy].replace('t.', 'k.') : null;
+    const BUCKET = `date_trunc('${interval}', k.created_at AT TIME ZONE $5)`;
+    const rows = (await this.dataSource.query(
+      `WITH ${TIMED},
+       series AS (
+         SELECT generate_series(date_trunc('${interval}', $2::timestamptz AT TIME ZONE $5),
+                                ($3::timestamptz - interval '1 microsecond') AT TIME ZONE $5,
+                                interval '1 ${interval}') AS local
+       ),
+       per_bucket AS (
+         SELECT ${BUCKET} AS local,
+                ${group ?? 'NULL::text'} AS group_key, ${group ? `GROUPING(${group})` : '1'}::int AS grouped_raw,
+                count(*)::int AS total,
+                percentile_cont(0.9) WITHIN GROUP (ORDER BY k.fr_seconds)::float8 AS fr_p90,
+                percentile_cont(0.9) WITHIN GROUP (ORDER BY k.res_seconds)::float8 AS res_p90,
+                count(k.sla_outcome)::int AS sla_total,
+                count(*) FILTER (WHERE k.sla_outcome = 'breached')::int AS sla_breached,
+                count(*) FILTER (WHERE k.refunded_amount_minor > 0)::int AS refunds,
+                avg(k.csat_score)::float8 AS csat_average
+           FROM measured k
+          GROUP BY ${group ? `GROUPING SETS ((${BUCKET}), (${BUCKET}, ${group}))` : BUCKET}
+       )
+       SELECT to_char(s.local, 'YYYY-MM-DD"T"HH24:MI:SS') AS local, s.local AT TIME ZONE $5 AS instant,
+              b.group_key, coalesce(b.grouped_raw, 1) AS grouped_raw,
+              coalesce(b.total, 0) AS total, b.fr_p90, b.res_p90, coalesce(b.sla_total, 0) AS sla_total,
+              coalesce(b.sla_breached, 0) AS sla_breached, coalesce(b.refunds, 0) AS refunds, b.csat_average
+         FROM series s LEFT JOIN per_bucket b ON b.local = s.local
+        ORDER BY s.local, b.group_key NULLS FIRST`,
+      [...this.params(scope), tz],
+    )) as (BucketRow & { grouped_raw: number })[];
+    return rows.map((row) => ({ ...row, grouped: group && row.grouped_raw === 0 ? 1 : 0 }));
+  }
+
+  async hasCalendar(key: string): Promise<boolean> {
+    const rows = (await this.dataSource.query(
+      `SELECT 1 FROM analytics_calendar_days WHERE calendar_key = $1 LIMIT 1`,
+      [key],
+    )) as unknown[];
+    return rows.length > 0;
+  }
+
+  /** One statement for the whole calendar; a concurrent writer of the same calendar writes the same rows. */
+  async saveCalendar(key: string, days: CalendarDay[]): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO analytics_calendar_days (calendar_key, day, opens_at, closes_at, before_seconds)
+       SELECT $1, d.day, d.opens_at, d.closes_at, d.before_seconds
+         FROM unnest($2::date[], $3::timestamptz[], $4::timestamptz[], $5::float8[])
+              AS d(day, opens_at, closes_at, before_seconds)
+       ON CONFLICT (calendar_key, day) DO NOTHING`,
+      [
+        key,
+        days.map((d) => d.day),
+        days.map((d) => d.opensAt),
+        days.map((d) => d.closesAt),
+        days.map((d) => d.beforeSeconds),
+      ],
+    );
+  }
+
+  async loadPolicy(tenantId: string): Promise<{ policy: Record<string, unknown>; updated_at: Date } | null> {
+    const rows = (await this.dataSource.query(
+      `SELECT policy, updated_at FROM indicator_policies WHERE tenant_id = $1`,
+      [tenantId],
+    )) as { policy: Record<string, unknown>; updated_at: Date }[];
+    return rows[0] ?? null;
+  }
+
+  async savePolicy(tenantId: string, policy: object): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO indicator_policies (tenant_id, policy, updated_at) VALUES ($1, $2::jsonb, now())
+       ON CONFLICT (tenant_id) DO UPDATE SET policy = EXCLUDED.policy, updated_at = now()`,
+      [tenantId, JSON.stringify(policy)],
+    );
+  }
+
+  /** Tenants with any case in the window: the only ones whose indicators can have moved. */
+  async activeTenants(since: Date): Promise<string[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT id FROM tenants tn
+        WHERE EXISTS (SELECT 1 FROM tickets t WHERE t.tenant_id = tn.id AND t.created_at >= $1)
+           OR EXISTS (SELECT 1 FROM indicator_states s WHERE s.tenant_id = tn.id AND s.state <> 'ok')`,
+      [since],
+    )) as { id: string }[];
+    return rows.map((row) => row.id);
+  }
+
+  get manager(): DataSource['manager'] {
+    return this.dataSource.manager;
+  }
+
+  transaction<T>(work: (manager: DataSource['manager']) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
+  /**
+   * Moves one indicator to its new state and returns the state it left, or undefined when it did not move.
+   * The row lock makes two checkers agree on who saw the crossing, so it is announced once.
+   */
+  async moveState(
+    manager: DataSource['manager'],
+    tenantId: string,
+    key: IndicatorKey,
+    state: IndicatorState,
+    value: number | null,
+    threshold: number,
+  ): Promise<{ previous: IndicatorState } | undefined> {
+    // An indicator never checked before counts as ok; the row exists before it is locked, so two checkers
+    // racing on a tenant's first check still serialise on it.
+    await manager.query(
+      `INSERT INTO indicator_states (tenant_id, key, state, threshold) VALUES ($1, $2, 'ok', $3)
+       ON CONFLICT (tenant_id, key) DO NOTHING`,
+      [tenantId, key, threshold],
+    );
+    const [{ state: previous }] = (await manager.query(
+      `SELECT state FROM indicator_states WHERE tenant_id = $1 AND key = $2 FOR UPDATE`,
+      [tenantId, key],
+    )) as { state: IndicatorState }[];
+    await manager.query(
+      `UPDATE indicator_states SET state = $3, value = $4, threshold = $5, checked_at = now(),
+         changed_at = CASE WHEN state = $3 THEN changed_at ELSE now() END
+       WHERE tenant_id = $1 AND key = $2`,
+      [tenantId, key, state, value, threshold],
+    );
+    return previous === state ? undefined : { previous };
+  }
+}
