@@ -1,4 +1,5 @@
 import type { ActionType, MarketplaceSandbox, TicketStage } from '../adapters/contract';
+import type { JdSandbox } from '../adapters/jd/jd.sandbox';
 import { createSandboxes } from '../adapters/sandboxes';
 import { STAGES_AFTER } from '../src/actions/action-rules';
 import { createTenant, eventually, TestHub, type TenantSession } from './support/test-app';
@@ -208,4 +209,45 @@ describe('marketplaces: every adapter against its sandbox', () => {
       ]);
     }
   }, 180_000);
+
+  it('keeps a case it cannot map as a failed event, takes in the rest of the page, and brings it in on retry', async () => {
+    const jd = sandboxes.find((sandbox) => sandbox.platform === 'jd') as JdSandbox;
+    const id = connections.get('jd') ?? '';
+    const created = await jd.generateCases(8);
+    const odd = created.find((externalId) => externalId.startsWith('RA-'))!;
+    jd.setApplyStatus(odd, 42);
+    await syncAndWait(
+      jd,
+      created.filter((externalId) => externalId !== odd),
+    );
+    const failed = await eventually(
+      async () => {
+        const listed = await hub.http
+          .get(`/v1/connections/${id}/events`)
+          .query({ status: 'failed' })
+          .set(tenant.auth)
+          .expect(200);
+        return (listed.body.data as { id: string; externalId: string; error: string }[]).find(
+          (event) => event.externalId === odd,
+        );
+      },
+      30_000,
+      'the unmapped JD refund application among failed events',
+    );
+    expect(failed.error).toBe('unknown JD refund application status 42');
+    expect((await tickets('jd')).some((ticket) => ticket.externalId === odd)).toBe(false);
+    jd.setApplyStatus(odd, 3);
+    await hub.http.post(`/v1/connections/${id}/events/${failed.id}/retry`).set(tenant.auth).expect(202);
+    await eventually(
+      async () => {
+        const listed = await hub.http.get(`/v1/connections/${id}/events`).set(tenant.auth).expect(200);
+        const event = (listed.body.data as { id: string; status: string }[]).find((e) => e.id === failed.id);
+        return event?.status === 'processed' ? event : undefined;
+      },
+      30_000,
+      'the retried event processed',
+    );
+    const ticket = (await tickets('jd')).find((item) => item.externalId === odd);
+    expect(ticket?.stage).toBe('refunded');
+  }, 120_000);
 });

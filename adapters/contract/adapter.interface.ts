@@ -42,8 +42,16 @@ export interface VerifiedPush {
   reply?: { status: number; body: unknown };
 }
 
+/** A pulled row the adapter could not map: stored as a failed event with its error, retryable by an admin. */
+export interface UnmappedCase {
+  event: InboundEventDraft;
+  error: string;
+}
+
 export interface PullPage {
   cases: NormalizedCase[];
+  /** Rows of this page that could not be mapped; they never hold back the rest of the page or the cursor. */
+  unmapped?: UnmappedCase[];
   /** Opaque to the hub; stored only once the page's cases are stored. */
   nextCursor: string | null;
   hasMore: boolean;

@@ -1,3 +1,4 @@
+import { isPulledRowEvent, mapPulledRows, resolvePulledRow } from '../shared/pulled-rows';
 import { parseWindowCursor, type WindowCursor } from '../shared/window-cursor';
 import { LosslessNumber } from 'lossless-json';
 import {
@@ -139,6 +140,11 @@ export class DouyinAdapter implements MarketplaceAdapter {
 
   /** Messages only say that a case changed; the case is read back so stale or reordered pushes cannot win. */
   async resolveEvent(ctx: AdapterContext, event: InboundEventDraft): Promise<NormalizedCase | null> {
+    if (isPulledRowEvent(event)) {
+      return resolvePulledRow(event, mapDouyinListItem, ({ externalId }) =>
+        this.fetchCase(ctx, externalId ?? ''),
+      );
+    }
     let message: Partial<DouyinPushMessage>;
     try {
       const parsed = parseLosslessJson(event.payload);
@@ -167,17 +173,20 @@ export class DouyinAdapter implements MarketplaceAdapter {
       size: DOUYIN_PAGE_SIZE,
     });
     const items = Array.isArray(data.items) ? data.items : [];
-    const cases = items.map(mapDouyinListItem);
+    const cases = mapPulledRows(items, mapDouyinListItem, (item) => ({
+      externalId: idString(item.aftersale_info?.aftersale_id),
+      externalOrderId: idString(item.order_info?.shop_order_id),
+    }));
     if (data.has_more === true && items.length > 0) {
       // Keyset on update_time: a case updated while paging moves past `end` instead of shifting the pages.
       const last = Math.max(...items.map((item) => Number(item.aftersale_info.update_time)));
       const next: WindowCursor =
         last > state.start ? { start: last, end, page: 0 } : { ...state, end, page: state.page + 1 };
-      return { cases, nextCursor: JSON.stringify(next), hasMore: true };
+      return { ...cases, nextCursor: JSON.stringify(next), hasMore: true };
     }
     const next: WindowCursor = { start: end - DOUYIN_PULL_WINDOW.overlapSeconds, end: null, page: 0 };
     return {
-      cases,
+      ...cases,
       nextCursor: JSON.stringify(next),
       hasMore: now - end > DOUYIN_PULL_WINDOW.overlapSeconds,
     };

@@ -162,16 +162,32 @@ describe('JD mapping', () => {
     expect(jdServiceKind({ customerExpect })).toBe(kind);
   });
 
-  it('maps refund application statuses and rejects unknown ones', () => {
-    expect(jdRefundApplyStage({ status: 2 })).toBe('refused');
-    expect(jdRefundApplyStage({ status: '9' })).toBe('closed');
+  it.each([
+    [0, 'requested'],
+    [1, 'refunding'],
+    [2, 'refused'],
+    [3, 'refunded'],
+    [4, 'refused'],
+    [5, 'refunding'],
+    [6, 'refunded'],
+    [7, 'awaiting_return'],
+    [8, 'requested'],
+    [9, 'refunded'],
+    [10, 'awaiting_return'],
+    [11, 'cancelled'],
+  ])('maps refund application status %s to stage %s', (status, stage) => {
+    expect(jdRefundApplyStage({ status })).toBe(stage);
+  });
+
+  it('rejects unknown statuses', () => {
+    expect(jdRefundApplyStage({ status: '9' })).toBe('refunded');
     expect(() => jdRefundApplyStage({ status: 42 })).toThrow('unknown JD refund application status');
     expect(() => jdServiceStage({ serviceStatus: 99999 })).toThrow('unknown JD serviceStatus');
   });
 });
 
 describe('JdAdapter.pull', () => {
-  it('pulls service orders then refund applications for one GMT+8 window, then moves on with an overlap', async () => {
+  it('pulls service orders, refund applications by apply time, then by check time, then moves on with an overlap', async () => {
     const scope = jos();
     signedCall(scope, JD_METHODS.ascSyncList, syncWindow(1)).reply(200, fixture('asc-sync-list.json'));
     signedCall(scope, JD_METHODS.refundApplyList, {
@@ -205,8 +221,13 @@ describe('JdAdapter.pull', () => {
       stage: 'refunded',
       refundedAmount: { amountMinor: 3990, currency: 'CNY' },
     });
+    signedCall(scope, JD_METHODS.refundApplyList, {
+      checkTimeStart: '2026-11-22 17:05:00',
+      checkTimeEnd: '2026-11-23 17:05:00',
+      pageIndex: 1,
+      pageSize: 50,
+    }).reply(200, fixture('refundapply-checked-page-list.json'));
     const second = await adapter.pull(context(), first.nextCursor);
-    expect(scope.isDone()).toBe(true);
     expect(second.cases).toHaveLength(1);
     expect(second.cases[0]).toMatchObject({
       externalId: `RA-${APPLY_ID}`,
@@ -215,8 +236,22 @@ describe('JdAdapter.pull', () => {
       stage: 'requested',
       requestedAmount: { amountMinor: 12990, currency: 'CNY' },
     });
-    expect(second.hasMore).toBe(false);
-    expect(JSON.parse(String(second.nextCursor))).toEqual({
+    expect(second.hasMore).toBe(true);
+    expect(JSON.parse(String(second.nextCursor))).toMatchObject({ page: 1, family: 'checked' });
+    const third = await adapter.pull(context(), second.nextCursor);
+    expect(scope.isDone()).toBe(true);
+    expect(third.cases.map((item) => [item.externalId, item.stage])).toEqual([
+      ['RA-5123456789012345601', 'refunded'],
+      ['RA-5123456789012345603', 'cancelled'],
+    ]);
+    expect(third.cases[0].refundedAmount).toEqual({ amountMinor: 5990, currency: 'CNY' });
+    expect(third.unmapped).toHaveLength(1);
+    expect(third.unmapped?.[0]).toMatchObject({
+      error: 'unknown JD refund application status 42',
+      event: { eventType: 'pull.unmapped', externalId: 'RA-5123456789012345602' },
+    });
+    expect(third.hasMore).toBe(false);
+    expect(JSON.parse(String(third.nextCursor))).toEqual({
       start: NOW.getTime() - JD_PULL_WINDOW.overlapMs,
       end: null,
       page: 1,
@@ -479,8 +514,35 @@ describe('JdAdapter.perform on refund applications', () => {
 });
 
 describe('JdAdapter pushes', () => {
-  it('takes no pushes: webhooks are refused and stored events cannot be resolved', async () => {
+  const pushed = { dedupeKey: 'k', eventType: 'refund', externalId: null, payload: '{}' };
+
+  it('takes no pushes: webhooks are refused and pushed events cannot be resolved', async () => {
     expect(() => adapter.verifyWebhook()).toThrow(WebhookSignatureError);
-    expect((await rejection(adapter.resolveEvent())).code).toBe(AdapterErrorCode.UNSUPPORTED);
+    expect((await rejection(adapter.resolveEvent(context(), pushed))).code).toBe(
+      AdapterErrorCode.UNSUPPORTED,
+    );
+  });
+
+  it('re-reads an unmapped pulled row when it is retried', async () => {
+    const scope = jos();
+    signedCall(scope, JD_METHODS.ascSyncList, syncWindow(1)).reply(200, fixture('asc-sync-list.json'));
+    signedCall(scope, JD_METHODS.refundApplyList, {
+      applyTimeStart: '2026-11-22 17:05:00',
+      applyTimeEnd: '2026-11-23 17:05:00',
+      pageIndex: 1,
+      pageSize: 50,
+    }).reply(200, fixture('refundapply-query-page-list.json').replace('"status":0', '"status":42'));
+    const first = await adapter.pull(context(), null);
+    const second = await adapter.pull(context(), first.nextCursor);
+    expect(second.cases).toEqual([]);
+    const unmapped = second.unmapped?.[0];
+    expect(unmapped?.error).toBe('unknown JD refund application status 42');
+    signedCall(scope, JD_METHODS.refundApplyList, applyRead).reply(
+      200,
+      fixture('refundapply-query-page-list.json'),
+    );
+    const resolved = await adapter.resolveEvent(context(), unmapped!.event);
+    expect(scope.isDone()).toBe(true);
+    expect(resolved).toMatchObject({ externalId: `RA-${APPLY_ID}`, stage: 'requested' });
   });
 });

@@ -10,9 +10,11 @@ import {
   type NormalizedCase,
   type PullPage,
   type ReturnAddress,
+  type InboundEventDraft,
   type TicketForAction,
   type VerifiedPush,
 } from '../contract';
+import { isPulledRowEvent, mapPulledRows, resolvePulledRow } from '../shared/pulled-rows';
 import { parseWindowCursor, type WindowCursor } from '../shared/window-cursor';
 import { formatGmt8 } from '../shared/china-time';
 import { idString } from '../shared/lossless-json';
@@ -24,6 +26,7 @@ import {
   type JdAscSyncListResponse,
   type JdAscWriteResponse,
   type JdRefundApplyListResponse,
+  type JdRefundApply,
   type JdRefundApplyReplyResponse,
   type JdServiceOrder,
 } from './jd.types';
@@ -66,10 +69,21 @@ export const JD_RECEIVE_REGISTER_DEFAULTS = {
   appearanceState: 1,
 };
 
-type PullFamily = 'asc' | 'apply';
+/**
+ * One window is read three times: service orders by update time, refund applications by apply time, then refund
+ * applications by check (audit) time, since `queryPageList` has no update-time filter and an application's status
+ * changes when it is checked (`checkTimeStart/End`, jingdong.pop.afs.soa.refundapply.queryPageList).
+ */
+const PULL_FAMILIES = ['asc', 'apply', 'checked'] as const;
+type PullFamily = (typeof PULL_FAMILIES)[number];
 
 interface JdPullCursor extends WindowCursor {
   family: PullFamily;
+}
+
+function refundApplyIds(row: JdRefundApply): { externalId: string | null; externalOrderId: string | null } {
+  const id = idString(row.id);
+  return { externalId: id ? `${JD_REFUND_APPLY_PREFIX}${id}` : null, externalOrderId: idString(row.orderId) };
 }
 
 function invalid(message: string): AdapterError {
@@ -137,9 +151,13 @@ export class JdAdapter implements MarketplaceAdapter {
     throw new WebhookSignatureError('JD connections are polled; JOS after-sales pushes are not supported');
   }
 
-  resolveEvent(): Promise<NormalizedCase | null> {
-    return Promise.reject(
-      new AdapterError(AdapterErrorCode.UNSUPPORTED, 'JD connections take no pushed events'),
+  /** JD pushes nothing; the only stored events are pulled rows that could not be mapped, re-read on retry. */
+  async resolveEvent(ctx: AdapterContext, event: InboundEventDraft): Promise<NormalizedCase | null> {
+    if (!isPulledRowEvent(event)) {
+      throw new AdapterError(AdapterErrorCode.UNSUPPORTED, 'JD connections take no pushed events');
+    }
+    return resolvePulledRow(event, mapJdServiceOrder, ({ externalId }) =>
+      this.fetchCase(ctx, externalId ?? ''),
     );
   }
 
@@ -150,19 +168,14 @@ export class JdAdapter implements MarketplaceAdapter {
   async pull(ctx: AdapterContext, cursor: string | null): Promise<PullPage> {
     const now = ctx.now().getTime();
     const state: JdPullCursor = cursor
-      ? parseWindowCursor<JdPullCursor>(
-          cursor,
-          'JD',
-          1,
-          (value) => value.family === 'asc' || value.family === 'apply',
-        )
+      ? parseWindowCursor<JdPullCursor>(cursor, 'JD', 1, (value) => PULL_FAMILIES.includes(value.family))
       : { start: now - JD_PULL_WINDOW.lookbackMs, end: null, page: 1, family: 'asc' };
     const end =
       state.end ?? Math.max(state.start + 1000, Math.min(state.start + JD_PULL_WINDOW.maxWindowMs, now));
     const from = formatGmt8(new Date(state.start));
     const to = formatGmt8(new Date(end));
     const client = new JdClient(ctx);
-    let cases: NormalizedCase[];
+    let mapped: Pick<PullPage, 'cases' | 'unmapped'>;
     let more: boolean;
     if (state.family === 'asc') {
       const response = await client.call<JdAscSyncListResponse>(JD_METHODS.ascSyncList, {
@@ -173,7 +186,10 @@ export class JdAdapter implements MarketplaceAdapter {
         pageSize: JD_PULL_WINDOW.ascPageSize,
       });
       const rows = this.serviceOrders(response);
-      cases = rows.map(mapJdServiceOrder);
+      mapped = mapPulledRows(rows, mapJdServiceOrder, (row) => ({
+        externalId: idString(row.serviceId),
+        externalOrderId: idString(row.orderId),
+      }));
       const total = response.pageResult?.totalCount;
       more =
         rows.length > 0 &&
@@ -181,25 +197,29 @@ export class JdAdapter implements MarketplaceAdapter {
           ? rows.length === JD_PULL_WINDOW.ascPageSize
           : state.page * JD_PULL_WINDOW.ascPageSize < Number(total));
     } else {
+      const window =
+        state.family === 'apply'
+          ? { applyTimeStart: from, applyTimeEnd: to }
+          : { checkTimeStart: from, checkTimeEnd: to };
       const response = await client.call<JdRefundApplyListResponse>(JD_METHODS.refundApplyList, {
-        applyTimeStart: from,
-        applyTimeEnd: to,
+        ...window,
         pageIndex: state.page,
         pageSize: JD_PULL_WINDOW.applyPageSize,
       });
       const rows = this.refundApplies(response);
-      cases = rows.map(mapJdRefundApply);
+      mapped = mapPulledRows(rows, mapJdRefundApply, refundApplyIds);
       more =
         rows.length > 0 &&
         state.page * JD_PULL_WINDOW.applyPageSize < Number(response.queryResult?.totalCount ?? 0);
     }
+    const following = PULL_FAMILIES[PULL_FAMILIES.indexOf(state.family) + 1];
     const next: JdPullCursor = more
       ? { ...state, end, page: state.page + 1 }
-      : state.family === 'asc'
-        ? { ...state, end, page: 1, family: 'apply' }
+      : following
+        ? { ...state, end, page: 1, family: following }
         : { start: end - JD_PULL_WINDOW.overlapMs, end: null, page: 1, family: 'asc' };
-    const hasMore = more || state.family === 'asc' || now - end > JD_PULL_WINDOW.overlapMs;
-    return { cases, nextCursor: JSON.stringify(next), hasMore };
+    const hasMore = more || following !== undefined || now - end > JD_PULL_WINDOW.overlapMs;
+    return { ...mapped, nextCursor: JSON.stringify(next), hasMore };
   }
 
   async fetchCase(ctx: AdapterContext, externalId: string): Promise<NormalizedCase> {

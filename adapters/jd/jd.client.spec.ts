@@ -121,7 +121,7 @@ describe('JdClient', () => {
 
   it.each([
     ['error-token-expired.json', AdapterErrorCode.AUTH, '19'],
-    ['error-throttled.json', AdapterErrorCode.RATE_LIMITED, '61'],
+    ['error-throttled.json', AdapterErrorCode.RATE_LIMITED, '2'],
   ])('maps %s to %s', async (name, code, upstreamCode) => {
     const scope = vectorCall().reply(200, fixture(name));
     const error = await rejection(syncList());

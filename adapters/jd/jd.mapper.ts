@@ -60,17 +60,32 @@ export const JD_CUSTOMER_EXPECT_KINDS: Readonly<Record<number, TicketKind>> = {
 const REFUND_KINDS: readonly TicketKind[] = ['refund_only', 'return_refund'];
 
 /**
- * Refund application `status` → stage. https://jos.jd.com/apilistnewdetail?apiCateId=71 (replyRefund status)
- * 1 approved, 2 refused, 6 approved with JD intercepting the parcel, 9 force-closed, 10 logistics to follow.
- * [U] 0 (not yet audited) is what OMS code filters on; it is not in the docs.
+ * Refund application `status` → stage. https://jos.jd.com/apilistnewdetail?apiCateId=71 (queryPageList status)
+ * 0 not audited, 1 approved, 2 refused, 3 JD finance approved, 4 JD finance refused, 5 approved by hand,
+ * 6 approved with JD intercepting the parcel, 7 intercept succeeded, 8 intercept failed, 9 force-closed and
+ * refunded, 10 logistics to follow (intercepted offline), 11 cancelled by the buyer. Four OMS code bases that run
+ * against JD agree on 0–11 [C-3p]; two also list 16 refund after refusal to sign, 17 negotiated return,
+ * 18 negotiated close, 19 dispute and 27 JD promised to intercept, mapped here so they never stop a pull.
+ * The shared reference listed only 1, 2, 6, 9, 10 (the replyRefund inputs).
  */
 export const JD_REFUND_APPLY_STAGES: Readonly<Record<number, TicketStage>> = {
   0: 'requested',
   1: 'refunding',
   2: 'refused',
-  6: 'refunding',
-  9: 'closed',
-  10: 'refunding',
+  3: 'refunded',
+  4: 'refused',
+  5: 'refunding',
+  6: 'refunded',
+  7: 'awaiting_return',
+  8: 'requested',
+  9: 'refunded',
+  10: 'awaiting_return',
+  11: 'cancelled',
+  16: 'refunded',
+  17: 'awaiting_return',
+  18: 'closed',
+  19: 'arbitration',
+  27: 'awaiting_return',
 };
 
 function invalid(message: string): AdapterError {
@@ -176,7 +191,7 @@ export function mapJdRefundApply(apply: JdRefundApply): NormalizedCase {
     reasonCode: null,
     category: null,
     requestedAmount: amount,
-    refundedAmount: null,
+    refundedAmount: stage === 'refunded' ? amount : null,
     buyer:
       apply.buyerId || apply.buyerName
         ? { externalId: apply.buyerId ?? null, displayName: apply.buyerName ?? null, vip: false }

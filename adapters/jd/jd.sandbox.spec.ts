@@ -1,4 +1,10 @@
-import { AdapterErrorCode, UNLIMITED, type AdapterContext, type NormalizedCase } from '../contract';
+import {
+  AdapterErrorCode,
+  UNLIMITED,
+  type AdapterContext,
+  type NormalizedCase,
+  type UnmappedCase,
+} from '../contract';
 import { JdAdapter } from './jd.adapter';
 import { JdSandbox, type SandboxJdRefundApply, type SandboxJdServiceOrder } from './jd.sandbox';
 import { ticketOf, useSandbox } from '../shared/testing/sandbox';
@@ -16,7 +22,7 @@ const ADDRESS = {
 describe('JdAdapter against JdSandbox', () => {
   const sandbox = new JdSandbox();
   const adapter = new JdAdapter();
-  const ctx = (credentials = sandbox.credentials): AdapterContext => ({
+  const ctx = (credentials = sandbox.credentials, now = () => new Date()): AdapterContext => ({
     connection: {
       id: 'c1',
       tenantId: 't1',
@@ -26,8 +32,9 @@ describe('JdAdapter against JdSandbox', () => {
       credentials,
     },
     limiter: UNLIMITED,
-    now: () => new Date(),
+    now,
   });
+  const unmapped: UnmappedCase[] = [];
   const pullAll = async () => {
     const seen = new Map<string, NormalizedCase>();
     let cursor: string | null = null;
@@ -35,6 +42,7 @@ describe('JdAdapter against JdSandbox', () => {
     while (hasMore) {
       const page = await adapter.pull(ctx(), cursor);
       for (const item of page.cases) seen.set(item.externalId, item);
+      unmapped.push(...(page.unmapped ?? []));
       cursor = page.nextCursor;
       hasMore = page.hasMore;
     }
@@ -115,12 +123,54 @@ describe('JdAdapter against JdSandbox', () => {
     expect((sandbox.caseState(refuse) as SandboxJdRefundApply).checkRemark).toBe('订单已发货');
   });
 
-  it('maps a wrong signature and an expired token to AUTH', async () => {
+  it('re-reads a refund application applied for days ago and checked today, by its check time', async () => {
+    const ids = await sandbox.generateCases(4);
+    const apply = ids.find((id) => id.startsWith('RA-'))!;
+    sandbox.backdateApply(apply, new Date(Date.now() - 3 * 24 * 3600 * 1000));
+    expect((await pullAll()).has(apply)).toBe(false);
+    sandbox.setApplyStatus(apply, 11);
+    const seen = await pullAll();
+    expect(seen.get(apply)).toMatchObject({ stage: 'cancelled' });
+  });
+
+  it('keeps a refund application with an unknown status aside and goes on with the page', async () => {
+    const ids = await sandbox.generateCases(16);
+    const [odd, ...others] = ids.filter((id) => id.startsWith('RA-'));
+    sandbox.setApplyStatus(odd, 42);
+    unmapped.length = 0;
+    const seen = await pullAll();
+    expect(seen.has(odd)).toBe(false);
+    for (const id of [...others, ...ids.filter((id) => !id.startsWith('RA-'))])
+      expect(seen.has(id)).toBe(true);
+    expect(unmapped.map((item) => [item.event.externalId, item.error])).toContainEqual([
+      odd,
+      'unknown JD refund application status 42',
+    ]);
+    sandbox.setApplyStatus(odd, 3);
+    const retried = await adapter.resolveEvent(
+      ctx(),
+      unmapped.find((item) => item.event.externalId === odd)!.event,
+    );
+    expect(retried).toMatchObject({ externalId: odd, stage: 'refunded' });
+  });
+
+  it('refuses a timestamp more than six minutes off with code 8, and accepts one five minutes off', async () => {
+    const [id] = await sandbox.generateCases(1);
+    const skewed = (ms: number) => ctx(sandbox.credentials, () => new Date(Date.now() - ms));
+    await expect(adapter.fetchCase(skewed(7 * 60 * 1000), id)).rejects.toMatchObject({
+      code: AdapterErrorCode.TEMPORARY,
+      upstream: expect.objectContaining({ code: '8' }),
+    });
+    await expect(adapter.fetchCase(skewed(5 * 60 * 1000), id)).resolves.toMatchObject({ externalId: id });
+  });
+
+  it('maps a wrong signature (code 12) and an expired token to AUTH', async () => {
     const [id] = await sandbox.generateCases(1);
     await expect(
       adapter.fetchCase(ctx({ ...sandbox.credentials, appSecret: 'nope' }), id),
     ).rejects.toMatchObject({
       code: AdapterErrorCode.AUTH,
+      upstream: expect.objectContaining({ code: '12' }),
     });
     await expect(
       adapter.fetchCase(ctx({ ...sandbox.credentials, accessToken: 'old' }), id),

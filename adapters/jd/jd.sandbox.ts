@@ -19,7 +19,13 @@ import {
 } from '../shared/sandbox-server';
 import { safeEqual } from '../shared/signing';
 import { signJdParams } from './jd.client';
-import { JD_SIGNATURE_ERROR_CODE, JD_THROTTLE_ERROR_CODE, JD_TOKEN_EXPIRED_CODE } from './jd.errors';
+import {
+  JD_SIGNATURE_ERROR_CODE,
+  JD_THROTTLE_ERROR_CODE,
+  JD_TIMESTAMP_ERROR_CODE,
+  JD_TIMESTAMP_TOLERANCE_MS,
+  JD_TOKEN_EXPIRED_CODE,
+} from './jd.errors';
 import { JD_REFUND_APPLY_PREFIX } from './jd.mapper';
 import { JD_METHODS, jdResponseKey } from './jd.types';
 
@@ -76,8 +82,6 @@ const CUSTOMER_EXPECT: Record<GeneratedReason['kind'], number> = {
   exchange: 20,
   complaint: 11,
 };
-
-const TIMESTAMP_TOLERANCE_MS = 10 * 60 * 1000;
 
 class JdFailure extends Error {
   constructor(
@@ -157,7 +161,10 @@ export class JdSandbox extends HttpSandbox implements MarketplaceSandbox {
     return ids;
   }
 
-  /** Buyers cancel service orders still waiting for the audit. */
+  /**
+   * Buyers cancel service orders and refund applications still waiting for the audit. A cancelled application
+   * keeps its old apply time: only a read by check time sees the change.
+   */
   async advanceCases(count: number): Promise<string[]> {
     const moved: string[] = [];
     for (const order of this.orders.values()) {
@@ -166,7 +173,28 @@ export class JdSandbox extends HttpSandbox implements MarketplaceSandbox {
       this.setStatus(order, 10011);
       moved.push(order.serviceId);
     }
+    for (const apply of this.applies.values()) {
+      if (moved.length >= count) break;
+      if (apply.status !== 0) continue;
+      this.setApplyStatus(apply.id, 11);
+      moved.push(`${JD_REFUND_APPLY_PREFIX}${apply.id}`);
+    }
     return moved;
+  }
+
+  /** Moves a refund application to any status (JD has 0–11 and a few more), stamping the check time. */
+  setApplyStatus(id: string, status: number): void {
+    const apply = this.applies.get(id.replace(JD_REFUND_APPLY_PREFIX, ''));
+    if (!apply) throw new Error(`no refund application ${id}`);
+    apply.status = status;
+    apply.checkTime = formatGmt8(new Date());
+  }
+
+  /** Backdates a refund application, as one applied for days before it is checked. */
+  backdateApply(id: string, applyTime: Date): void {
+    const apply = this.applies.get(id.replace(JD_REFUND_APPLY_PREFIX, ''));
+    if (!apply) throw new Error(`no refund application ${id}`);
+    apply.applyTime = formatGmt8(applyTime);
   }
 
   caseState(externalId: string): SandboxJdServiceOrder | SandboxJdRefundApply | undefined {
@@ -242,7 +270,7 @@ export class JdSandbox extends HttpSandbox implements MarketplaceSandbox {
     const params = readParams(request);
     try {
       if (fault === 'throttle')
-        throw new JdFailure(JD_THROTTLE_ERROR_CODE, '调用频率超限', 'Call frequency exceeded');
+        throw new JdFailure(JD_THROTTLE_ERROR_CODE, '应用调用次数超限', 'App Call Limited');
       this.authenticate(params);
       let business: Record<string, unknown>;
       try {
@@ -273,19 +301,20 @@ export class JdSandbox extends HttpSandbox implements MarketplaceSandbox {
   }
 
   private authenticate(params: Record<string, string>): void {
+    // A wrong app key cannot produce a valid signature, and the gateway answers both the same way.
     if (params.app_key !== this.credentials.appKey)
-      throw new JdFailure('12', '无效的app_key', 'Invalid app_key');
+      throw new JdFailure(JD_SIGNATURE_ERROR_CODE, '无效签名', 'Invalid signature');
     if (!params.sign || !safeEqual(params.sign, signJdParams(params, this.credentials.appSecret))) {
-      throw new JdFailure(JD_SIGNATURE_ERROR_CODE, '签名无效', 'Invalid signature');
+      throw new JdFailure(JD_SIGNATURE_ERROR_CODE, '无效签名', 'Invalid signature');
     }
     let at: number;
     try {
       at = parseGmt8(params.timestamp ?? '').getTime();
     } catch {
-      throw new JdFailure('10', '时间戳格式错误', 'Invalid timestamp');
+      throw new JdFailure(JD_TIMESTAMP_ERROR_CODE, '无效的时间戳', 'Invalid timestamp');
     }
-    if (Math.abs(at - Date.now()) > TIMESTAMP_TOLERANCE_MS)
-      throw new JdFailure('10', '时间戳过期', 'Timestamp expired');
+    if (Math.abs(at - Date.now()) > JD_TIMESTAMP_TOLERANCE_MS)
+      throw new JdFailure(JD_TIMESTAMP_ERROR_CODE, '无效的时间戳', 'Invalid timestamp');
     if (params.access_token !== this.credentials.accessToken) {
       throw new JdFailure(JD_TOKEN_EXPIRED_CODE, 'access_token已过期', 'Token expired');
     }
@@ -393,13 +422,17 @@ export class JdSandbox extends HttpSandbox implements MarketplaceSandbox {
 
   private applyList(arg: (name: string) => string): Record<string, unknown> {
     const ids = arg('ids') ? new Set(arg('ids').split(',')) : null;
-    const start = arg('applyTimeStart') ? parseGmt8(arg('applyTimeStart')).getTime() : 0;
-    const end = arg('applyTimeEnd') ? parseGmt8(arg('applyTimeEnd')).getTime() : Number.MAX_SAFE_INTEGER;
+    const byCheck = Boolean(arg('checkTimeStart') || arg('checkTimeEnd'));
+    const [from, to] = byCheck ? ['checkTimeStart', 'checkTimeEnd'] : ['applyTimeStart', 'applyTimeEnd'];
+    const start = arg(from) ? parseGmt8(arg(from)).getTime() : 0;
+    const end = arg(to) ? parseGmt8(arg(to)).getTime() : Number.MAX_SAFE_INTEGER;
     const pageIndex = Math.max(1, Number(arg('pageIndex') || 1));
     const pageSize = Math.min(50, Math.max(1, Number(arg('pageSize') || 10)));
     const matching = [...this.applies.values()].filter((apply) => {
       if (ids) return ids.has(apply.id);
-      const at = parseGmt8(apply.applyTime).getTime();
+      const stamp = byCheck ? apply.checkTime : apply.applyTime;
+      if (!stamp) return false;
+      const at = parseGmt8(stamp).getTime();
       return at >= start && at <= end;
     });
     return {

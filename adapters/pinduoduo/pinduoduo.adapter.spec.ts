@@ -87,11 +87,7 @@ const listRows = (
     refund_increment_get_response: { refund_list: PddRefundListItem[] };
   }
 ).refund_increment_get_response.refund_list;
-const detail = (
-  parseLosslessJson(fixture('refund-information-get.json')) as {
-    refund_information_get_response: PddRefundInformation;
-  }
-).refund_information_get_response;
+const detail = parseLosslessJson(fixture('refund-information-get.json')) as PddRefundInformation;
 
 const ticket: TicketForAction = {
   externalId: '7381745730123456789',

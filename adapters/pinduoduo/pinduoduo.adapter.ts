@@ -7,6 +7,7 @@ import {
   type AdapterCapabilities,
   type AdapterConnection,
   type AdapterContext,
+  type InboundEventDraft,
   type IncomingPush,
   type MarketplaceAdapter,
   type NormalizedCase,
@@ -14,6 +15,7 @@ import {
   type TicketForAction,
   type VerifiedPush,
 } from '../contract';
+import { isPulledRowEvent, mapPulledRows, resolvePulledRow } from '../shared/pulled-rows';
 import { parseWindowCursor, type WindowCursor } from '../shared/window-cursor';
 import { toUnixSeconds } from '../shared/china-time';
 import { idString } from '../shared/lossless-json';
@@ -80,9 +82,13 @@ export class PinduoduoAdapter implements MarketplaceAdapter {
     );
   }
 
-  resolveEvent(): Promise<NormalizedCase | null> {
-    return Promise.reject(
-      new AdapterError(AdapterErrorCode.UNSUPPORTED, 'Pinduoduo connections take no pushed events'),
+  /** The only stored events are pulled rows that could not be mapped; a retry re-reads the case. */
+  async resolveEvent(ctx: AdapterContext, event: InboundEventDraft): Promise<NormalizedCase | null> {
+    if (!isPulledRowEvent(event)) {
+      throw new AdapterError(AdapterErrorCode.UNSUPPORTED, 'Pinduoduo connections take no pushed events');
+    }
+    return resolvePulledRow(event, mapPddListItem, ({ externalId, externalOrderId }) =>
+      this.fetchCase(ctx, externalId ?? '', externalOrderId),
     );
   }
 
@@ -102,12 +108,19 @@ export class PinduoduoAdapter implements MarketplaceAdapter {
       page_size: PDD_PAGE_SIZE,
     });
     const rows = Array.isArray(page.refund_list) ? page.refund_list : [];
-    const cases = rows.map(mapPddListItem);
+    const mapped = mapPulledRows(rows, mapPddListItem, (row) => ({
+      externalId: idString(row.id),
+      externalOrderId: row.order_sn ?? null,
+    }));
     if (rows.length > 0 && state.page * PDD_PAGE_SIZE < Number(page.total_count)) {
-      return { cases, nextCursor: JSON.stringify({ ...state, end, page: state.page + 1 }), hasMore: true };
+      return {
+        ...mapped,
+        nextCursor: JSON.stringify({ ...state, end, page: state.page + 1 }),
+        hasMore: true,
+      };
     }
     const next: WindowCursor = { start: end - PDD_PULL_WINDOW.overlapSeconds, end: null, page: 1 };
-    return { cases, nextCursor: JSON.stringify(next), hasMore: end < now };
+    return { ...mapped, nextCursor: JSON.stringify(next), hasMore: end < now };
   }
 
   /** `pdd.refund.information.get` needs the order number beside the after-sales id. */

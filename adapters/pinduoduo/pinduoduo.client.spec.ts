@@ -140,11 +140,28 @@ describe('PinduoduoClient', () => {
   it('treats unknown business error codes as INVALID', async () => {
     const scope = nock(GATEWAY)
       .post(ROUTER, typeIs('pdd.refund.list.increment.get'))
-      .reply(200, '{"error_response":{"error_code":50001,"error_msg":"业务参数错误","request_id":"1"}}');
+      .reply(200, '{"error_response":{"error_code":21001,"error_msg":"业务参数错误","request_id":"1"}}');
     const error = await rejection(new PinduoduoClient(context()).call(PDD_METHODS.refundList));
     expect(scope.isDone()).toBe(true);
     expect(error.code).toBe(AdapterErrorCode.INVALID);
     expect(error.message).toContain('业务参数错误');
+  });
+
+  it.each([
+    [20004, AdapterErrorCode.AUTH],
+    [10016, AdapterErrorCode.AUTH],
+    [50000, AdapterErrorCode.TEMPORARY],
+    [50002, AdapterErrorCode.TEMPORARY],
+    [52001, AdapterErrorCode.TEMPORARY],
+    [52002, AdapterErrorCode.TEMPORARY],
+  ])('maps error_code %s from the documented table to %s', async (errorCode, code) => {
+    const scope = nock(GATEWAY)
+      .post(ROUTER, typeIs('pdd.refund.list.increment.get'))
+      .reply(200, `{"error_response":{"error_code":${errorCode},"error_msg":"x","request_id":"1"}}`);
+    const error = await rejection(new PinduoduoClient(context()).call(PDD_METHODS.refundList));
+    expect(scope.isDone()).toBe(true);
+    expect(error.code).toBe(code);
+    expect(error.upstream.code).toBe(String(errorCode));
   });
 
   it('maps gateway 5xx to TEMPORARY and HTTP 429 to RATE_LIMITED', async () => {
@@ -174,11 +191,17 @@ describe('PinduoduoClient', () => {
     expect(unmatched).toEqual([]);
   });
 
-  it('accepts the detail answer under any single wrapper key, since its name is unconfirmed', () => {
-    const detail = unwrapPddResponse<{ id: unknown }>(
+  it('reads the detail answer from the top level, where its fields stand without a wrapper', () => {
+    const detail = unwrapPddResponse<{ id: unknown; after_sales_status: number }>(
       PDD_METHODS.refundInformation,
-      '{"refund_information_response":{"id":7381745730123456789}}',
+      '{"id":7381745730123456789,"after_sales_status":2,"order_sn":"210707-339507978993455"}',
     );
-    expect(detail.id).toBe('7381745730123456789');
+    expect(detail).toMatchObject({ id: '7381745730123456789', after_sales_status: 2 });
+  });
+
+  it('refuses a list answer without its wrapper', () => {
+    expect(() => unwrapPddResponse(PDD_METHODS.refundList, '{"total_count":0,"refund_list":[]}')).toThrow(
+      'answered without refund_increment_get_response',
+    );
   });
 });

@@ -84,12 +84,9 @@ export function unwrapPddResponse<T>(method: PddMethod, text: string): T {
     throw new AdapterError(AdapterErrorCode.TEMPORARY, `${method} answered with an unexpected body`);
   }
   if (isObject(body.error_response)) throw mapPddError(body.error_response as unknown as PddErrorResponse);
-  const expected = body[PDD_RESPONSE_KEYS[method]];
+  const key = PDD_RESPONSE_KEYS[method];
+  if (key === null) return body as T;
+  const expected = body[key];
   if (isObject(expected)) return expected as T;
-  const values = Object.values(body);
-  if (values.length === 1 && isObject(values[0])) return values[0] as T;
-  throw new AdapterError(
-    AdapterErrorCode.TEMPORARY,
-    `${method} answered without ${PDD_RESPONSE_KEYS[method]}`,
-  );
+  throw new AdapterError(AdapterErrorCode.TEMPORARY, `${method} answered without ${key}`);
 }

@@ -2,19 +2,38 @@ import { AdapterError, AdapterErrorCode } from '../contract';
 import type { PddErrorResponse } from './pinduoduo.types';
 
 /**
- * `error_response.error_code` → adapter codes.
- * https://open.pinduoduo.com/application/document/api?id=pdd.refund.list.increment.get (error code table)
- * Throttling 52101/52102/52103/70031 and token expiry 10019 are [C]; the signature-failure code is [U].
+ * `error_response.error_code` → adapter codes, from the error table every PDD API page carries
+ * (https://open.pinduoduo.com/application/document/api?id=pdd.refund.information.get, 返回错误码说明):
+ * 20004 signature check failed; 10016 client offline or wrong client_id (the shared reference once took it
+ * for the signature code); 10019 access_token expired; 20032 access_token or client_id wrong; 20005 IP not in
+ * the allow list; 20031 the app lacks the permission; 50000/50001/50002/52001/52002 system errors (retry);
+ * 52101 throttled, 52102/52103 degraded, 70031 too frequent; 70036 a test app's call quota is spent.
  */
-export const PDD_SIGNATURE_ERROR_CODE = 10016;
+export const PDD_SIGNATURE_ERROR_CODE = 20004;
+export const PDD_CLIENT_ID_ERROR_CODE = 10016;
+export const PDD_TOKEN_EXPIRED_CODE = 10019;
+/** A bad public parameter, `timestamp` more than 10 minutes off included (the docs give no code of its own). */
+export const PDD_PUBLIC_PARAMETER_ERROR_CODE = 10001;
+/** The docs: `timestamp` must be within 10 minutes of the PDD server's clock. */
+export const PDD_TIMESTAMP_TOLERANCE_SECONDS = 10 * 60;
 
 export const PDD_ERROR_CODES: Readonly<Record<number, AdapterErrorCode>> = {
   52101: AdapterErrorCode.RATE_LIMITED,
   52102: AdapterErrorCode.RATE_LIMITED,
   52103: AdapterErrorCode.RATE_LIMITED,
   70031: AdapterErrorCode.RATE_LIMITED,
-  10019: AdapterErrorCode.AUTH,
+  70036: AdapterErrorCode.RATE_LIMITED,
+  50000: AdapterErrorCode.TEMPORARY,
+  50001: AdapterErrorCode.TEMPORARY,
+  50002: AdapterErrorCode.TEMPORARY,
+  52001: AdapterErrorCode.TEMPORARY,
+  52002: AdapterErrorCode.TEMPORARY,
+  [PDD_TOKEN_EXPIRED_CODE]: AdapterErrorCode.AUTH,
   [PDD_SIGNATURE_ERROR_CODE]: AdapterErrorCode.AUTH,
+  [PDD_CLIENT_ID_ERROR_CODE]: AdapterErrorCode.AUTH,
+  20005: AdapterErrorCode.AUTH,
+  20031: AdapterErrorCode.AUTH,
+  20032: AdapterErrorCode.AUTH,
 };
 
 /** Business rejections (wrong state, unknown order) are not worth retrying, so anything unlisted is INVALID. */

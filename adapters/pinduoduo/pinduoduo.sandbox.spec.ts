@@ -1,4 +1,6 @@
-import { AdapterErrorCode, type AdapterContext, type NormalizedCase } from '../contract';
+import { AdapterErrorCode, type AdapterContext, type NormalizedCase, type UnmappedCase } from '../contract';
+import { buildPddParams } from './pinduoduo.client';
+import { PDD_METHODS } from './pinduoduo.types';
 import { PinduoduoAdapter } from './pinduoduo.adapter';
 import { PinduoduoSandbox } from './pinduoduo.sandbox';
 import { rejection } from '../shared/testing/nock-guard';
@@ -7,7 +9,7 @@ import { ticketOf, useSandbox } from '../shared/testing/sandbox';
 const sandbox = new PinduoduoSandbox();
 const adapter = new PinduoduoAdapter();
 
-function context(credentials = sandbox.credentials): AdapterContext {
+function context(credentials = sandbox.credentials, now = () => new Date()): AdapterContext {
   return {
     connection: {
       id: 'conn-pdd',
@@ -18,9 +20,11 @@ function context(credentials = sandbox.credentials): AdapterContext {
       credentials,
     },
     limiter: { acquire: () => Promise.resolve() },
-    now: () => new Date(),
+    now,
   };
 }
+
+const unmapped: UnmappedCase[] = [];
 
 async function pullAll(ctx: AdapterContext): Promise<Map<string, NormalizedCase>> {
   const seen = new Map<string, NormalizedCase>();
@@ -28,6 +32,7 @@ async function pullAll(ctx: AdapterContext): Promise<Map<string, NormalizedCase>
   for (let guard = 0; guard < 200; guard += 1) {
     const page = await adapter.pull(ctx, cursor);
     for (const found of page.cases) seen.set(found.externalId, found);
+    unmapped.push(...(page.unmapped ?? []));
     cursor = page.nextCursor;
     if (!page.hasMore) return seen;
   }
@@ -114,11 +119,54 @@ describe('PinduoduoSandbox with PinduoduoAdapter', () => {
     expect(refunded.updatedCase?.stage).toBe('refunding');
   });
 
-  it('answers a wrong signature with its own error, mapped to AUTH', async () => {
+  it('answers the detail with its fields at the top level, and a wrapped answer would not be read', async () => {
+    const [id] = [...cases.keys()];
+    const found = cases.get(id)!;
+    const params = buildPddParams(
+      PDD_METHODS.refundInformation,
+      { after_sales_id: id, order_sn: found.externalOrderId ?? '' },
+      sandbox.credentials,
+      new Date(),
+    );
+    const response = await fetch(sandbox.url, { method: 'POST', body: new URLSearchParams(params) });
+    const answer = (await response.json()) as Record<string, unknown>;
+    expect(answer).toMatchObject({ order_sn: found.externalOrderId, after_sales_status: expect.any(Number) });
+    expect(answer).not.toHaveProperty('refund_information_get_response');
+  });
+
+  it('answers a wrong signature with 20004 and a wrong client id with 10016, both AUTH', async () => {
     const error = await rejection(
       adapter.pull(context({ ...sandbox.credentials, clientSecret: 'wrong' }), null),
     );
-    expect(error.code).toBe(AdapterErrorCode.AUTH);
+    expect(error).toMatchObject({ code: AdapterErrorCode.AUTH, upstream: { code: '20004' } });
+    const client = await rejection(
+      adapter.pull(context({ ...sandbox.credentials, clientId: 'other' }), null),
+    );
+    expect(client).toMatchObject({ code: AdapterErrorCode.AUTH, upstream: { code: '10016' } });
+  });
+
+  it('refuses a timestamp more than ten minutes off, and accepts one nine minutes off', async () => {
+    const skewed = (seconds: number) =>
+      context(sandbox.credentials, () => new Date(Date.now() - seconds * 1000));
+    const error = await rejection(adapter.pull(skewed(11 * 60), null));
+    expect(error).toMatchObject({ code: AdapterErrorCode.INVALID, upstream: { code: '10001' } });
+    await expect(adapter.pull(skewed(9 * 60), null)).resolves.toMatchObject({ hasMore: true });
+  });
+
+  it('keeps a case with an unknown status aside and pulls the rest of the page', async () => {
+    const ids = await sandbox.generateCases(3);
+    sandbox.setStatus(ids[1], 99);
+    unmapped.length = 0;
+    // The change is stamped a second ahead when it lands in the second the case was made.
+    const pulled = await pullAll(context(sandbox.credentials, () => new Date(Date.now() + 2000)));
+    expect([ids[0], ids[1], ids[2]].map((id) => pulled.has(id))).toEqual([true, false, true]);
+    const kept = unmapped.find((item) => item.event.externalId === ids[1]);
+    expect(kept?.error).toBe('unknown Pinduoduo after_sales_status 99');
+    sandbox.setStatus(ids[1], 10);
+    await expect(adapter.resolveEvent(context(), kept!.event)).resolves.toMatchObject({
+      externalId: ids[1],
+      stage: 'refunded',
+    });
   });
 
   it('answers an unknown token with 10019, mapped to AUTH', async () => {

@@ -14,7 +14,13 @@ import {
 } from '../shared/sandbox-server';
 import { safeEqual } from '../shared/signing';
 import { signPddParams } from './pinduoduo.client';
-import { PDD_SIGNATURE_ERROR_CODE } from './pinduoduo.errors';
+import {
+  PDD_CLIENT_ID_ERROR_CODE,
+  PDD_PUBLIC_PARAMETER_ERROR_CODE,
+  PDD_SIGNATURE_ERROR_CODE,
+  PDD_TIMESTAMP_TOLERANCE_SECONDS,
+  PDD_TOKEN_EXPIRED_CODE,
+} from './pinduoduo.errors';
 import { PDD_DETAIL_AMOUNT_UNIT, PDD_METHODS, PDD_RESPONSE_KEYS, type PddMethod } from './pinduoduo.types';
 
 /** List-API type → detail-API type (the two APIs number them differently). */
@@ -30,7 +36,6 @@ const STATUS = {
 } as const;
 const LIST_TYPE_RETURN_REFUND = 3;
 const PARAMETER_ERROR_CODE = 10000;
-const TOKEN_EXPIRED_CODE = 10019;
 const THROTTLED_CODE = 52101;
 const MAX_WINDOW_SECONDS = 30 * 60;
 
@@ -65,7 +70,8 @@ function errorResponse(code: number, message: string): SandboxResponse {
 }
 
 function ok(method: PddMethod, payload: unknown): SandboxResponse {
-  return { status: 200, body: stringifyLosslessJson({ [PDD_RESPONSE_KEYS[method]]: payload }) };
+  const key = PDD_RESPONSE_KEYS[method];
+  return { status: 200, body: stringifyLosslessJson(key === null ? payload : { [key]: payload }) };
 }
 
 function readParams(request: SandboxRequest): Record<string, string> {
@@ -170,6 +176,14 @@ export class PinduoduoSandbox extends HttpSandbox implements MarketplaceSandbox 
     return Promise.resolve(moved);
   }
 
+  /** Puts a case in any `after_sales_status`, including ones the hub has never seen. */
+  setStatus(externalId: string, status: number): void {
+    const refund = this.cases.get(externalId);
+    if (!refund) throw new Error(`no case ${externalId}`);
+    refund.status = status;
+    this.touch(refund);
+  }
+
   caseState(externalId: string): unknown {
     const refund = this.cases.get(externalId);
     return refund ? parseLosslessJson(stringifyLosslessJson(this.listRow(refund))) : undefined;
@@ -192,15 +206,21 @@ export class PinduoduoSandbox extends HttpSandbox implements MarketplaceSandbox 
     }
     const params = readParams(request);
     const { sign, ...unsigned } = params;
+    if (params.client_id !== this.credentials.clientId) {
+      return errorResponse(PDD_CLIENT_ID_ERROR_CODE, 'client下线或者clientId不正确');
+    }
+    if (!sign || !safeEqual(sign, signPddParams(unsigned, this.credentials.clientSecret))) {
+      return errorResponse(PDD_SIGNATURE_ERROR_CODE, '签名sign校验失败');
+    }
+    const timestamp = Number(params.timestamp);
     if (
-      params.client_id !== this.credentials.clientId ||
-      !sign ||
-      !safeEqual(sign, signPddParams(unsigned, this.credentials.clientSecret))
+      !/^\d+$/.test(params.timestamp ?? '') ||
+      Math.abs(timestamp - this.clock()) > PDD_TIMESTAMP_TOLERANCE_SECONDS
     ) {
-      return errorResponse(PDD_SIGNATURE_ERROR_CODE, '签名错误 (sign is invalid)');
+      return errorResponse(PDD_PUBLIC_PARAMETER_ERROR_CODE, '公共参数错误:timestamp');
     }
     if (params.access_token !== this.credentials.accessToken) {
-      return errorResponse(TOKEN_EXPIRED_CODE, 'access_token已过期');
+      return errorResponse(PDD_TOKEN_EXPIRED_CODE, 'access_token已过期');
     }
     if (fault === 'throttle') return errorResponse(THROTTLED_CODE, '接口限流，请稍后重试');
     if (fault === 'server_error') return { status: 502, body: 'Bad Gateway' };
@@ -265,9 +285,9 @@ export class PinduoduoSandbox extends HttpSandbox implements MarketplaceSandbox 
       images: refund.images,
       remark: '',
       join_or_not: '0',
-      expire_time: this.awaitsMerchant(refund) ? gmt8(refund.updatedAt + 48 * 3600) : null,
-      confirm_time: gmt8(refund.createdAt - 3 * 86400),
-      created_time: gmt8(refund.createdAt),
+      expire_time: this.awaitsMerchant(refund) ? (refund.updatedAt + 48 * 3600) * 1000 : null,
+      confirm_time: (refund.createdAt - 3 * 86400) * 1000,
+      recreated_at: refund.createdAt * 1000,
       updated_time: gmt8(refund.updatedAt),
       speed_refund_flag: 0,
       user_shipping_status: '2',

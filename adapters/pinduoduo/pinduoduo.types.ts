@@ -13,18 +13,26 @@ export const PDD_METHODS = {
 export type PddMethod = (typeof PDD_METHODS)[keyof typeof PDD_METHODS];
 
 /**
- * The key each method's answer is wrapped in. The SDK lists no wrapper for `pdd.refund.information.get`
- * [U]: the client also accepts any single top-level object when the expected key is missing.
+ * The key each method's answer is wrapped in; null where the fields stand at the top level.
+ * `pdd.refund.information.get` has no wrapper: its documented response sample starts with `after_sales_reason`
+ * (https://open.pinduoduo.com/application/document/api?id=pdd.refund.information.get), the official Java SDK's
+ * `PddRefundInformationGetResponse` maps the fields directly, and `lywzx/pdd-node-sdk` defines a
+ * `…_RESPONSE_KEY` for every other after-sales API but not this one. (The shared reference's
+ * `refund_information_get_response` was a guess.)
  */
-export const PDD_RESPONSE_KEYS: Record<PddMethod, string> = {
+export const PDD_RESPONSE_KEYS: Record<PddMethod, string | null> = {
   'pdd.refund.list.increment.get': 'refund_increment_get_response',
-  'pdd.refund.information.get': 'refund_information_get_response',
+  'pdd.refund.information.get': null,
   'pdd.refund.agree': 'response',
   'pdd.refund.returngoods.agree': 'response',
   'pdd.refund.address.list.get': 'refund_address_list_get_response',
 };
 
-/** Unit of the numeric amounts in `pdd.refund.information.get` [U]: believed fen, unlike the list API's yuan strings. */
+/**
+ * Unit of the numeric amounts in `pdd.refund.information.get`: the docs type `refund_amount`, `goods_price` and
+ * `order_amount` as integers (sample values 1 and 100) without naming the unit; the only amount with a stated
+ * unit in the same answer, `exchange_goods_price`, is 分 (fen). [U] fen, unlike the list API's yuan strings.
+ */
 export const PDD_DETAIL_AMOUNT_UNIT: 'fen' | 'yuan' = 'fen';
 
 /** `after_sales_status` / `after_sales_type` filter values meaning "all" in the list API [C-3p]. */
@@ -85,6 +93,7 @@ export interface PddRefundInformation {
   images?: string[] | null;
   remark?: string | null;
   join_or_not?: string | null;
+  /** Epoch milliseconds per the docs (LONG), only while the case waits for the merchant. */
   expire_time?: string | number | null;
   confirm_time?: string | number | null;
   created_time?: string | number | null;

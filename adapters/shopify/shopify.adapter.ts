@@ -17,6 +17,7 @@ import {
   type TicketForAction,
   type VerifiedPush,
 } from '../contract';
+import { isPulledRowEvent, mapPulledRows, resolvePulledRow } from '../shared/pulled-rows';
 import { idString, parseLosslessJson } from '../shared/lossless-json';
 import { minorToDecimal } from '../shared/money';
 import { hmacBase64, headerValue, safeEqual } from '../shared/signing';
@@ -164,6 +165,13 @@ export class ShopifyAdapter implements MarketplaceAdapter {
   }
 
   async resolveEvent(ctx: AdapterContext, event: InboundEventDraft): Promise<NormalizedCase | null> {
+    if (isPulledRowEvent(event)) {
+      return resolvePulledRow(
+        event,
+        (ret: ShopifyReturn) => mapShopifyReturn(ret),
+        ({ externalId }) => this.fetchCase(ctx, externalId ?? ''),
+      );
+    }
     let envelope: ShopifyWebhookEnvelope;
     try {
       envelope = parseLosslessJson(event.payload) as ShopifyWebhookEnvelope;
@@ -204,17 +212,21 @@ export class ShopifyAdapter implements MarketplaceAdapter {
       query: `updated_at:>'${state.since}' AND updated_at:<='${until}'`,
     });
     const orders = Array.isArray(data.orders?.nodes) ? data.orders.nodes : [];
-    const cases = orders.flatMap((order) => (order.returns?.nodes ?? []).map((ret) => mapShopifyReturn(ret)));
+    const cases = mapPulledRows(
+      orders.flatMap((order) => order.returns?.nodes ?? []),
+      (ret) => mapShopifyReturn(ret),
+      (ret) => ({ externalId: ret.id ?? null, externalOrderId: ret.order?.id ?? null }),
+    );
     const pageInfo = data.orders?.pageInfo;
     if (pageInfo?.hasNextPage && pageInfo.endCursor) {
       const next: ShopifyPullCursor = { since: state.since, until, after: pageInfo.endCursor };
-      return { cases, nextCursor: JSON.stringify(next), hasMore: true };
+      return { ...cases, nextCursor: JSON.stringify(next), hasMore: true };
     }
     const since = new Date(
       Math.max(Date.parse(state.since), Date.parse(until) - SHOPIFY_PULL_WINDOW.overlapMs),
     );
     const next: ShopifyPullCursor = { since: since.toISOString(), until: null, after: null };
-    return { cases, nextCursor: JSON.stringify(next), hasMore: false };
+    return { ...cases, nextCursor: JSON.stringify(next), hasMore: false };
   }
 
   async fetchCase(ctx: AdapterContext, externalId: string): Promise<NormalizedCase> {

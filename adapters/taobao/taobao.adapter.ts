@@ -14,6 +14,7 @@ import {
   type TicketForAction,
   type VerifiedPush,
 } from '../contract';
+import { isPulledRowEvent, mapPulledRows, resolvePulledRow } from '../shared/pulled-rows';
 import { parseWindowCursor, type WindowCursor } from '../shared/window-cursor';
 import { formatGmt8 } from '../shared/china-time';
 import { idString, parseLosslessJson, stringifyLosslessJson } from '../shared/lossless-json';
@@ -117,8 +118,11 @@ export class TaobaoAdapter implements MarketplaceAdapter {
     );
   }
 
-  /** TMC refund messages carry only ids, fee and time, so the refund is read again. */
+  /** TMC refund messages carry only ids, fee and time, so the refund is read again (as is an unmapped pulled row). */
   async resolveEvent(ctx: AdapterContext, event: InboundEventDraft): Promise<NormalizedCase | null> {
+    if (isPulledRowEvent(event)) {
+      return resolvePulledRow(event, mapTopRefund, ({ externalId }) => this.fetchCase(ctx, externalId ?? ''));
+    }
     const refundId = event.externalId ?? idString(contentOf(parseMessage(event.payload)).refund_id);
     return refundId ? this.fetchCase(ctx, refundId) : null;
   }
@@ -142,13 +146,16 @@ export class TaobaoAdapter implements MarketplaceAdapter {
       },
     );
     const rows = page.refunds?.refund ?? [];
-    const cases = rows.map(mapTopRefund);
+    const cases = mapPulledRows(rows, mapTopRefund, (row) => ({
+      externalId: idString(row.refund_id),
+      externalOrderId: idString(row.tid),
+    }));
     if (page.has_next === true && rows.length > 0) {
-      return { cases, nextCursor: JSON.stringify({ ...state, end, page: state.page + 1 }), hasMore: true };
+      return { ...cases, nextCursor: JSON.stringify({ ...state, end, page: state.page + 1 }), hasMore: true };
     }
     const next: WindowCursor = { start: end - TOP_PULL_WINDOW.overlapMs, end: null, page: 1 };
     // Later pages of a window are read after its end was fixed; less than the overlap behind counts as caught up.
-    return { cases, nextCursor: JSON.stringify(next), hasMore: now - end > TOP_PULL_WINDOW.overlapMs };
+    return { ...cases, nextCursor: JSON.stringify(next), hasMore: now - end > TOP_PULL_WINDOW.overlapMs };
   }
 
   async fetchCase(ctx: AdapterContext, externalId: string): Promise<NormalizedCase> {

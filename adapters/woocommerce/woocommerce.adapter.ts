@@ -16,6 +16,7 @@ import {
   type TicketForAction,
   type VerifiedPush,
 } from '../contract';
+import { isPulledRowEvent, mapPulledRows, resolvePulledRow } from '../shared/pulled-rows';
 import { idString, parseLosslessJson } from '../shared/lossless-json';
 import { minorToDecimal } from '../shared/money';
 import { hmacBase64, headerValue, safeEqual } from '../shared/signing';
@@ -139,6 +140,9 @@ export class WoocommerceAdapter implements MarketplaceAdapter {
   }
 
   async resolveEvent(ctx: AdapterContext, event: InboundEventDraft): Promise<NormalizedCase | null> {
+    if (isPulledRowEvent(event)) {
+      return resolvePulledRow(event, mapWooOrder, ({ externalId }) => this.fetchCase(ctx, externalId ?? ''));
+    }
     let body: unknown;
     try {
       body = parseLosslessJson(event.payload);
@@ -174,18 +178,21 @@ export class WoocommerceAdapter implements MarketplaceAdapter {
       per_page: WOO_PULL_WINDOW.perPage,
     });
     const orders = Array.isArray(data) ? data : [];
-    const cases = orders.filter(isWooCase).map(mapWooOrder);
+    const cases = mapPulledRows(orders.filter(isWooCase), mapWooOrder, (order) => ({
+      externalId: idString(order.id),
+      externalOrderId: idString(order.id),
+    }));
     const totalPages = Number(headers['x-wp-totalpages']);
     const more = Number.isFinite(totalPages)
       ? state.page < totalPages
       : orders.length === WOO_PULL_WINDOW.perPage;
     if (more && orders.length > 0) {
       const next: WooPullCursor = { since: state.since, until, page: state.page + 1 };
-      return { cases, nextCursor: JSON.stringify(next), hasMore: true };
+      return { ...cases, nextCursor: JSON.stringify(next), hasMore: true };
     }
     const since = new Date(Math.max(Date.parse(state.since), Date.parse(until) - WOO_PULL_WINDOW.overlapMs));
     const next: WooPullCursor = { since: since.toISOString(), until: null, page: 1 };
-    return { cases, nextCursor: JSON.stringify(next), hasMore: false };
+    return { ...cases, nextCursor: JSON.stringify(next), hasMore: false };
   }
 
   async fetchCase(ctx: AdapterContext, externalId: string): Promise<NormalizedCase> {

@@ -11,6 +11,7 @@ import {
   type IncomingPush,
   type InboundEventDraft,
   type NormalizedCase,
+  type UnmappedCase,
 } from '../../adapters/contract';
 import { DomainError, ErrorCode, notFound } from '../common/domain-error';
 import { AdapterRegistry } from '../connections/adapter-registry.service';
@@ -125,6 +126,35 @@ export class IngestionService {
       values,
     )) as { id: string }[];
     return inserted.map((row) => row.id);
+  }
+
+  /**
+   * Pulled rows the adapter could not map, kept as failed events with their error: visible under
+   * `events?status=failed` and retryable, while the page they came with is ingested without them.
+   */
+  async storeUnmapped(
+    connection: Pick<Connection, 'id' | 'tenantId'>,
+    unmapped: UnmappedCase[],
+  ): Promise<void> {
+    for (const { event, error } of unmapped) {
+      this.logger.warn(
+        `connection ${connection.id}: pulled case ${event.externalId ?? '?'} not mapped: ${error}`,
+      );
+      await this.dataSource.query(
+        `INSERT INTO inbound_events (tenant_id, connection_id, dedupe_key, event_type, external_id, payload, status, error)
+         VALUES ($1, $2, $3, $4, $5, $6, 'failed', $7)
+         ON CONFLICT (connection_id, dedupe_key) DO NOTHING`,
+        [
+          connection.tenantId,
+          connection.id,
+          event.dedupeKey,
+          event.eventType,
+          event.externalId,
+          event.payload,
+          error,
+        ],
+      );
+    }
   }
 
   /** Best effort: an event that misses the queue (Redis down) stays `received` and the sweeper enqueues it. */

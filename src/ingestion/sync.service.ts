@@ -110,6 +110,7 @@ export class SyncService {
         while (hasMore && result.pages < MAX_PAGES_PER_JOB) {
           const page = await adapter.pull(context, cursor);
           for (const item of page.cases) await this.ingestion.ingestCase(connection, item, { type: 'pull' });
+          if (page.unmapped?.length) await this.ingestion.storeUnmapped(connection, page.unmapped);
           cursor = page.nextCursor;
           hasMore = page.hasMore;
           result.pages += 1;
