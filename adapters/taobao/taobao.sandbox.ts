@@ -208,6 +208,19 @@ export class TaobaoSandbox extends HttpSandbox implements MarketplaceSandbox {
     return this.refunds.get(externalId);
   }
 
+  /**
+   * The buyer changes a refused request and applies again under the same refund id: TOP puts it back to
+   * `WAIT_SELLER_AGREE` with a new version, and the seller decides once more.
+   */
+  buyerReapplies(refundId: string): boolean {
+    const refund = this.refunds.get(refundId);
+    if (!refund || refund.status !== 'SELLER_REFUSE_BUYER') return false;
+    refund.status = 'WAIT_SELLER_AGREE';
+    refund.desc += BUYER_NOTE;
+    this.enqueue([['taobao_refund_RefundBuyerModifyAgreement', this.touch(refund)]]);
+    return true;
+  }
+
   /** Messages still waiting for a confirm (delivered or not). */
   pendingMessageIds(): string[] {
     return this.queue.map((message) => message.id);

@@ -26,3 +26,20 @@ export const STAGES_AFTER: Record<ActionType, readonly TicketStage[] | null> = {
 export function decisionTookEffect(type: ActionType, stage: TicketStage): boolean {
   return STAGES_AFTER[type]?.includes(stage) ?? false;
 }
+
+/** The case state a decision answers; a changed case (re-applied, partly refunded) is a new decision. */
+export interface DecisionCaseState {
+  stage: TicketStage;
+  platformVersion: string | null;
+  externalUpdatedAt: Date;
+  refundedAmountMinor: number | null;
+}
+
+export function decisionScope(state: DecisionCaseState): string {
+  return [
+    state.stage,
+    state.platformVersion ?? '',
+    state.externalUpdatedAt.toISOString(),
+    state.refundedAmountMinor ?? 0,
+  ].join('|');
+}

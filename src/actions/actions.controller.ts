@@ -1,6 +1,7 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Page } from '../common/cursor';
+import { PageQuery } from '../common/dto/page.query';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { CurrentPrincipal, RequireRole, type Principal } from '../tenancy/auth.decorators';
 import type { ActionView } from './action-view';
@@ -61,12 +62,14 @@ export class ActionsController {
     );
   }
 
+  /** Readable by every role, like the ticket view that embeds the same actions. */
   @Get('tickets/:id/actions')
-  async list(
+  list(
     @CurrentPrincipal() principal: Principal,
     @Param('id', ParseUUIDPipe) id: string,
+    @Query() query: PageQuery,
   ): Promise<Page<ActionView>> {
-    return { data: await this.actions.listForTicket(principal.tenantId, id), nextCursor: null };
+    return this.actions.listForTicket(principal.tenantId, id, query);
   }
 
   @Get('actions/:id')

@@ -13,7 +13,10 @@ import {
   type TicketForAction,
 } from '../../adapters/contract';
 import { decimalToMinor } from '../../adapters/shared/money';
+import type { Page } from '../common/cursor';
 import { DomainError, ErrorCode, notFound } from '../common/domain-error';
+import type { PageQuery } from '../common/dto/page.query';
+import { keysetPage } from '../common/keyset-page';
 import { AdapterRegistry } from '../connections/adapter-registry.service';
 import { ConnectionsService, type ResolvedConnection } from '../connections/connections.service';
 import { RateLimiterFactory } from '../connections/rate-limiter.factory';
@@ -24,7 +27,7 @@ import { Ticket } from '../tickets/ticket.entity';
 import type { ActorType } from '../tickets/ticket-vocabulary';
 import { TicketWriter } from '../tickets/ticket-writer.service';
 import { OutboxService } from '../webhooks/outbox.service';
-import { DECISION_KEYS, decisionTookEffect } from './action-rules';
+import { DECISION_KEYS, decisionScope, decisionTookEffect } from './action-rules';
 import { toActionView, type ActionView } from './action-view';
 import { Action } from './action.entity';
 import type { CreateActionDto } from './dto/create-action.dto';
@@ -79,7 +82,8 @@ export class ActionsService {
 
   /**
    * Validates against the platform's capabilities and the ticket's stage, stores the action as pending and
-   * queues it. The same idempotency key returns the same action; a second live decision of a kind is refused.
+   * queues it. The same idempotency key returns the same action; a second decision of a kind on the same case
+   * state, or while one is in flight, is refused.
    */
   async create(
     tenantId: string,
@@ -121,8 +125,8 @@ export class ActionsService {
     }
     const decisionKey = DECISION_KEYS[input.type];
     const inserted = (await this.dataSource.query(
-      `INSERT INTO actions (tenant_id, ticket_id, connection_id, type, params, idempotency_key, decision_key, actor_type, actor_id)
-       VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9)
+      `INSERT INTO actions (tenant_id, ticket_id, connection_id, type, params, idempotency_key, decision_key, decision_scope, actor_type, actor_id)
+       VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9, $10)
        ON CONFLICT DO NOTHING
        RETURNING id`,
       [
@@ -133,12 +137,13 @@ export class ActionsService {
         JSON.stringify(params),
         idempotencyKey,
         decisionKey,
+        decisionKey ? decisionScope(ticket) : '',
         actor.type,
         actor.id,
       ],
     )) as { id: string }[];
     if (inserted.length === 0)
-      return this.explainConflict(tenantId, ticketId, decisionKey, idempotencyKey, input);
+      return this.explainConflict(tenantId, ticket, decisionKey, idempotencyKey, input);
     const id = inserted[0].id;
     await this.writer.appendTimeline([
       {
@@ -160,11 +165,12 @@ export class ActionsService {
     return toActionView(action);
   }
 
-  async listForTicket(tenantId: string, ticketId: string): Promise<ActionView[]> {
-    const actions = await this.dataSource
+  async listForTicket(tenantId: string, ticketId: string, query: PageQuery): Promise<Page<ActionView>> {
+    const builder = this.dataSource
       .getRepository(Action)
-      .find({ where: { tenantId, ticketId }, order: { createdAt: 'ASC' } });
-    return actions.map(toActionView);
+      .createQueryBuilder('a')
+      .where('a.tenant_id = :tenantId AND a.ticket_id = :ticketId', { tenantId, ticketId });
+    return keysetPage(builder, 'a.created_at', 'ASC', query, toActionView);
   }
 
   async enqueue(actionId: string, delayMs = 0, attempt = 0): Promise<void> {
@@ -467,7 +473,7 @@ export class ActionsService {
 
   private async explainConflict(
     tenantId: string,
-    ticketId: string,
+    ticket: Ticket,
     decisionKey: string | null,
     idempotencyKey: string | null,
     input: CreateActionDto,
@@ -476,20 +482,29 @@ export class ActionsService {
       const same = await this.dataSource
         .getRepository(Action)
         .findOne({ where: { tenantId, idempotencyKey } });
-      if (same && same.ticketId === ticketId && same.type === input.type) return toActionView(same);
+      if (same && same.ticketId === ticket.id && same.type === input.type) return toActionView(same);
     }
     const live = await this.dataSource
       .getRepository(Action)
       .createQueryBuilder('a')
-      .where(`a.ticket_id = :ticketId AND a.decision_key = :decisionKey AND a.status <> 'failed'`, {
-        ticketId,
+      .where(`a.ticket_id = :ticketId AND a.decision_key = :decisionKey`, {
+        ticketId: ticket.id,
         decisionKey,
       })
+      .andWhere(
+        `(a.status IN ('pending', 'running') OR (a.status = 'succeeded' AND a.decision_scope = :scope))`,
+        {
+          scope: decisionScope(ticket),
+        },
+      )
+      .orderBy('a.created_at', 'DESC')
       .getOne();
     if (!live) throw new DomainError(ErrorCode.CONFLICT, 'the action could not be stored; try again');
+    const when =
+      live.status === 'succeeded' ? 'was already made on this state of the case' : `is ${live.status}`;
     throw new DomainError(
       ErrorCode.CONFLICT,
-      `this ticket already has a ${live.type} decision that is ${live.status} (action ${live.id})`,
+      `this ticket already has a ${live.type} decision that ${when} (action ${live.id})`,
       { action: toActionView(live) },
     );
   }

@@ -1,7 +1,19 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { AdapterCapabilities } from '../../adapters/contract';
 import type { Page } from '../common/cursor';
+import { PageQuery } from '../common/dto/page.query';
 import { CurrentPrincipal, RequireRole, type Principal } from '../tenancy/auth.decorators';
 import { AdapterRegistry } from './adapter-registry.service';
 import { ConnectionsService, type ConnectionView } from './connections.service';
@@ -24,8 +36,8 @@ export class ConnectionsController {
   }
 
   @Get()
-  async list(@CurrentPrincipal() principal: Principal): Promise<Page<ConnectionView>> {
-    return { data: await this.connections.list(principal.tenantId), nextCursor: null };
+  list(@CurrentPrincipal() principal: Principal, @Query() query: PageQuery): Promise<Page<ConnectionView>> {
+    return this.connections.list(principal.tenantId, query);
   }
 
   @Get(':id')

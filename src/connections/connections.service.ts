@@ -4,7 +4,10 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, IsNull } from 'typeorm';
 import type { AdapterConnection, Platform } from '../../adapters/contract';
 import type { AppConfig } from '../../config/env.config';
+import type { Page } from '../common/cursor';
 import { DomainError, ErrorCode, notFound } from '../common/domain-error';
+import type { PageQuery } from '../common/dto/page.query';
+import { keysetPage } from '../common/keyset-page';
 import { APP_CONFIG } from '../config.module';
 import { AdapterRegistry } from './adapter-registry.service';
 import { Connection, type ConnectionStatus } from './connection.entity';
@@ -83,12 +86,11 @@ export class ConnectionsService {
     return this.view(await this.find(tenantId, id));
   }
 
-  async list(tenantId: string): Promise<ConnectionView[]> {
-    const rows = await this.repository.find({
-      where: { tenantId, deletedAt: IsNull() },
-      order: { createdAt: 'ASC' },
-    });
-    return rows.map((row) => this.view(row));
+  async list(tenantId: string, query: PageQuery): Promise<Page<ConnectionView>> {
+    const builder = this.repository
+      .createQueryBuilder('c')
+      .where('c.tenant_id = :tenantId AND c.deleted_at IS NULL', { tenantId });
+    return keysetPage(builder, 'c.created_at', 'ASC', query, (row) => this.view(row));
   }
 
   async get(tenantId: string, id: string): Promise<ConnectionView> {

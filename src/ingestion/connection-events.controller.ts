@@ -56,13 +56,12 @@ export class ConnectionEventsController {
   }
 
   @Get('events')
-  async listEvents(
+  listEvents(
     @CurrentPrincipal() principal: Principal,
     @Param('id', ParseUUIDPipe) id: string,
     @Query() query: ListEventsQuery,
   ): Promise<Page<InboundEventView>> {
-    const events = await this.ingestion.listEvents(principal.tenantId, id, query.status, query.limit ?? 50);
-    return { data: events.map(toView), nextCursor: null };
+    return this.ingestion.listEvents(principal.tenantId, id, query, toView);
   }
 
   @Post('events/:eventId/retry')

@@ -13,7 +13,9 @@ import {
   type NormalizedCase,
   type UnmappedCase,
 } from '../../adapters/contract';
+import type { Page } from '../common/cursor';
 import { DomainError, ErrorCode, notFound } from '../common/domain-error';
+import { keysetPage } from '../common/keyset-page';
 import { AdapterRegistry } from '../connections/adapter-registry.service';
 import type { Connection } from '../connections/connection.entity';
 import { ConnectionsService, type ResolvedConnection } from '../connections/connections.service';
@@ -23,6 +25,7 @@ import { RoutingService } from '../routing/routing.service';
 import { TicketWriter, type TimelineEntry, type UpsertOutcome } from '../tickets/ticket-writer.service';
 import type { DomainEvent } from '../webhooks/domain-event.types';
 import { OutboxService } from '../webhooks/outbox.service';
+import type { ListEventsQuery } from './dto/list-events.query';
 import { InboundEvent } from './inbound-event.entity';
 
 export interface PushReceipt {
@@ -297,21 +300,19 @@ export class IngestionService {
     this.createdListeners.push(listener);
   }
 
-  async listEvents(
+  async listEvents<V>(
     tenantId: string,
     connectionId: string,
-    status: string | undefined,
-    limit: number,
-  ): Promise<InboundEvent[]> {
+    query: ListEventsQuery,
+    view: (event: InboundEvent) => V,
+  ): Promise<Page<V>> {
     await this.connections.find(tenantId, connectionId);
-    const query = this.dataSource
+    const builder = this.dataSource
       .getRepository(InboundEvent)
       .createQueryBuilder('e')
-      .where('e.connection_id = :connectionId AND e.tenant_id = :tenantId', { connectionId, tenantId })
-      .orderBy('e.received_at', 'DESC')
-      .limit(limit);
-    if (status) query.andWhere('e.status = :status', { status });
-    return query.getMany();
+      .where('e.connection_id = :connectionId AND e.tenant_id = :tenantId', { connectionId, tenantId });
+    if (query.status) builder.andWhere('e.status = :status', { status: query.status });
+    return keysetPage(builder, 'e.received_at', 'DESC', query, view);
   }
 
   async retryEvent(tenantId: string, connectionId: string, eventId: string): Promise<InboundEvent> {

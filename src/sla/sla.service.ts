@@ -218,7 +218,7 @@ export class SlaService {
       `UPDATE tickets SET sla_first_response_alert = $2, sla_resolution_alert = $3, sla_state = $4, sla_next_check_at = $5,
          severity = $6, severity_rank = $7, department = $8, updated_at = now(), version = version + 1
        WHERE id = $1 AND sla_first_response_alert = $9 AND sla_resolution_alert = $10
-       RETURNING id`,
+       RETURNING version`,
       [
         row.id,
         raised.alerts.first_response,
@@ -231,8 +231,20 @@ export class SlaService {
         clock.alerts.first_response,
         clock.alerts.resolution,
       ],
-    )) as [unknown[], number];
+    )) as [{ version: number }[], number];
     if (updated[1] === 0) return null;
+    // The alert changed the ticket (SLA state, and on a breach its severity and department), so subscribers
+    // that mirror tickets hear it as an update too, with the version they must now hold.
+    events.push({
+      ...base,
+      type: 'ticket.updated',
+      data: {
+        ...ticketRef,
+        version: updated[0][0].version,
+        by: 'sla',
+        changes: { slaState: summary.state, severity, department },
+      },
+    });
     await this.writer.appendTimeline(entries, manager);
     await this.outbox.emit(events, manager);
     return raised;

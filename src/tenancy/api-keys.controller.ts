@@ -1,6 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Page } from '../common/cursor';
+import { PageQuery } from '../common/dto/page.query';
 import { ApiKeysService, type ApiKeyView, type IssuedApiKey } from './api-keys.service';
 import { CurrentPrincipal, RequireRole, type Principal } from './auth.decorators';
 import { CreateApiKeyDto } from './dto/create-api-key.dto';
@@ -18,8 +19,8 @@ export class ApiKeysController {
   }
 
   @Get()
-  async list(@CurrentPrincipal() principal: Principal): Promise<Page<ApiKeyView>> {
-    return { data: await this.apiKeys.list(principal.tenantId), nextCursor: null };
+  list(@CurrentPrincipal() principal: Principal, @Query() query: PageQuery): Promise<Page<ApiKeyView>> {
+    return this.apiKeys.list(principal.tenantId, query);
   }
 
   @Delete(':id')

@@ -1,8 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomBytes } from 'node:crypto';
-import { DataSource, IsNull, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { Page } from '../common/cursor';
 import { notFound } from '../common/domain-error';
+import type { PageQuery } from '../common/dto/page.query';
+import { keysetPage } from '../common/keyset-page';
 import { ApiKey, type ApiKeyRole } from './api-key.entity';
 import type { Principal } from './auth.decorators';
 
@@ -56,19 +59,25 @@ export class ApiKeysService {
     return { id: row.id, role, name, key, createdAt: row.createdAt };
   }
 
-  async list(tenantId: string): Promise<ApiKeyView[]> {
-    const keys = await this.dataSource.getRepository(ApiKey).find({
-      where: { tenantId, revokedAt: IsNull() },
-      order: { createdAt: 'ASC' },
-    });
-    return keys.map(({ id, role, name, prefix, createdAt, lastUsedAt }) => ({
-      id,
-      role,
-      name,
-      prefix,
-      createdAt,
-      lastUsedAt,
-    }));
+  async list(tenantId: string, query: PageQuery): Promise<Page<ApiKeyView>> {
+    const builder = this.dataSource
+      .getRepository(ApiKey)
+      .createQueryBuilder('k')
+      .where('k.tenant_id = :tenantId AND k.revoked_at IS NULL', { tenantId });
+    return keysetPage(
+      builder,
+      'k.created_at',
+      'ASC',
+      query,
+      ({ id, role, name, prefix, createdAt, lastUsedAt }) => ({
+        id,
+        role,
+        name,
+        prefix,
+        createdAt,
+        lastUsedAt,
+      }),
+    );
   }
 
   async revoke(tenantId: string, id: string): Promise<void> {

@@ -48,6 +48,7 @@ export interface TicketView {
     resolvedAt: Date | null;
     state: SlaState;
   };
+  csat: { score: number; comment: string | null; at: Date | null } | null;
   platformDeadlineAt: Date | null;
   deliveredAt: Date | null;
   externalCreatedAt: Date;
@@ -108,6 +109,10 @@ export function toTicketView(ticket: Ticket, includeRaw = false): TicketView {
       resolvedAt: ticket.slaResolvedAt,
       state: ticket.slaState,
     },
+    csat:
+      ticket.csatScore === null
+        ? null
+        : { score: ticket.csatScore, comment: ticket.csatComment, at: ticket.csatAt },
     platformDeadlineAt: ticket.platformDeadlineAt,
     deliveredAt: ticket.deliveredAt,
     externalCreatedAt: ticket.externalCreatedAt,

@@ -146,16 +146,33 @@ export class TicketWorkflowService {
     agent: AgentRef,
   ): Promise<{ id: string; type: string }> {
     await this.requireTicket(tenantId, id);
-    await this.writer.appendTimeline([
-      {
-        tenantId,
-        ticketId: id,
-        type: 'note.added',
-        actorType: 'agent',
-        actorId: agent.id,
-        data: { text: input.text, internal: true },
-      },
-    ]);
+    await this.dataSource.transaction(async (manager) => {
+      await this.writer.appendTimeline(
+        [
+          {
+            tenantId,
+            ticketId: id,
+            type: 'note.added',
+            actorType: 'agent',
+            actorId: agent.id,
+            data: { text: input.text, internal: true },
+          },
+        ],
+        manager,
+      );
+      // Internal, but subscribers such as a team chat follow the conversation around a case.
+      await this.outbox.emit(
+        [
+          {
+            tenantId,
+            ticketId: id,
+            type: 'ticket.note_added',
+            data: { ticketId: id, text: input.text, by: { type: 'agent', id: agent.id } },
+          },
+        ],
+        manager,
+      );
+    });
     return { id, type: 'note.added' };
   }
 

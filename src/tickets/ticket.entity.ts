@@ -152,6 +152,9 @@ export class Ticket {
   @Column('text', { name: 'csat_comment', nullable: true })
   csatComment: string | null;
 
+  @Column('timestamptz', { name: 'csat_at', nullable: true })
+  csatAt: Date | null;
+
   @Column('timestamptz', { name: 'delivered_at', nullable: true })
   deliveredAt: Date | null;
 

@@ -123,13 +123,8 @@ export class TicketsService {
     if (query.createdFrom)
       builder.andWhere('t.created_at >= :createdFrom', { createdFrom: query.createdFrom });
     if (query.createdTo) builder.andWhere('t.created_at < :createdTo', { createdTo: query.createdTo });
-    const q = query.q?.trim();
-    if (q) {
-      const tsquery = searchQuery(q);
-      if (tsquery) builder.andWhere('t.search_vector @@ CAST(:tsquery AS tsquery)', { tsquery });
-      builder.andWhere(`t.search_text ILIKE :like ESCAPE '\\'`, {
-        like: `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
-      });
-    }
+    // Every part of q must match, in any order, and all through the GIN index (no scan of the text).
+    const tsquery = query.q ? searchQuery(query.q) : null;
+    if (tsquery) builder.andWhere('t.search_vector @@ CAST(:tsquery AS tsquery)', { tsquery });
   }
 }

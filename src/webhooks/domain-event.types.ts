@@ -4,6 +4,7 @@ export const DOMAIN_EVENT_TYPES = [
   'ticket.updated',
   'ticket.stage_changed',
   'ticket.assigned',
+  'ticket.note_added',
   'ticket.sla_warning',
   'ticket.sla_breached',
   'ticket.csat_requested',

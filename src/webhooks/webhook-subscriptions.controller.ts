@@ -12,6 +12,7 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Page } from '../common/cursor';
+import { PageQuery } from '../common/dto/page.query';
 import { CurrentPrincipal, RequireRole, type Principal } from '../tenancy/auth.decorators';
 import { CreateSubscriptionDto } from './dto/create-subscription.dto';
 import { ListDeliveriesQuery } from './dto/list-deliveries.query';
@@ -37,8 +38,8 @@ export class WebhookSubscriptionsController {
   }
 
   @Get()
-  async list(@CurrentPrincipal() principal: Principal): Promise<Page<SubscriptionView>> {
-    return { data: await this.subscriptions.list(principal.tenantId), nextCursor: null };
+  list(@CurrentPrincipal() principal: Principal, @Query() query: PageQuery): Promise<Page<SubscriptionView>> {
+    return this.subscriptions.list(principal.tenantId, query);
   }
 
   @Get(':id')

@@ -8,6 +8,8 @@ import { generateWebhookSecret } from '../../adapters/shared/standard-webhooks';
 import type { AppConfig } from '../../config/env.config';
 import { decodeCursor, encodeCursor, type Page } from '../common/cursor';
 import { DomainError, ErrorCode, notFound } from '../common/domain-error';
+import type { PageQuery } from '../common/dto/page.query';
+import { keysetPage } from '../common/keyset-page';
 import { APP_CONFIG } from '../config.module';
 import { CredentialsCipher } from '../connections/credentials-cipher';
 import { JobName, QueueName } from '../queue/queue.constants';
@@ -71,12 +73,11 @@ export class WebhookSubscriptionsService {
     return { ...(await this.get(tenantId, id)), secret };
   }
 
-  async list(tenantId: string): Promise<SubscriptionView[]> {
-    const rows = await this.repository.find({
-      where: { tenantId, deletedAt: IsNull() },
-      order: { createdAt: 'ASC' },
-    });
-    return rows.map(toSubscriptionView);
+  async list(tenantId: string, query: PageQuery): Promise<Page<SubscriptionView>> {
+    const builder = this.repository
+      .createQueryBuilder('s')
+      .where('s.tenant_id = :tenantId AND s.deleted_at IS NULL', { tenantId });
+    return keysetPage(builder, 's.created_at', 'ASC', query, toSubscriptionView);
   }
 
   async get(tenantId: string, id: string): Promise<SubscriptionView> {

@@ -4,6 +4,8 @@ import { RoutingSla1763900200000 } from './1763900200000-routing-sla';
 import { ActionsWebhooks1763900300000 } from './1763900300000-actions-webhooks';
 import { AutoRefund1763900400000 } from './1763900400000-auto-refund';
 import { Analytics1763904000000 } from './1763904000000-analytics';
+import { DecisionScope1763906000000 } from './1763906000000-decision-scope';
+import { SearchSingleCharacters1763906010000 } from './1763906010000-search-single-characters';
 
 /** Applied in this order at start-up; every schema change is a new class appended here. */
 export const MIGRATIONS = [
@@ -13,4 +15,6 @@ export const MIGRATIONS = [
   ActionsWebhooks1763900300000,
   AutoRefund1763900400000,
   Analytics1763904000000,
+  DecisionScope1763906000000,
+  SearchSingleCharacters1763906010000,
 ];
