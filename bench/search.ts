@@ -184,7 +184,7 @@ async function seed(hub: HubProcess, tenantId: string): Promise<void> {
          (ARRAY['quality','logistics','service','payment','other'])[1 + g % 5],
          (ARRAY['low','normal','high','critical'])[1 + (g % 13) % 4], (g % 13) % 4,
          (ARRAY['customer_care','logistics','quality','finance'])[1 + g % 4],
-         tpl.reason, jsonb_build_array(jsonb_build_object('sku', tpl.sku, 'title', tpl.title, 'quantity', 1)),
+         tpl.reason, jsonb_build_array(jsonb_build_object('sku', tpl.sku, 'title', tpl.title, 'quantity', 1, 'unitPriceMinor', 12900, 'currency', 'CNY')),
          ts, ts,
          concat_ws(' • ', tpl.reason, 'O-' || (g * 7919 % 1000000), 'B-' || g, tpl.sku, tpl.title),
          array_to_tsvector(tpl.tokens || ARRAY['o', (g * 7919 % 1000000)::text, 'b', g::text]),
