@@ -145,7 +145,7 @@ export class HubProcess {
   }
 }
 
-async function dropDatabase(serverUrl: string, databaseUrl: string): Promise<void> {
+export async function dropDatabase(serverUrl: string, databaseUrl: string): Promise<void> {
   const name = new URL(databaseUrl).pathname.slice(1);
   const client = new Client({ connectionString: serverUrl });
   await client.connect();
@@ -156,7 +156,7 @@ async function dropDatabase(serverUrl: string, databaseUrl: string): Promise<voi
   }
 }
 
-async function clearRedisPrefix(redisUrl: string, prefix: string): Promise<void> {
+export async function clearRedisPrefix(redisUrl: string, prefix: string): Promise<void> {
   const redis = new Redis(redisUrl, {
     maxRetriesPerRequest: 1,
     retryStrategy: () => null,

@@ -42,7 +42,8 @@ export class GenericSandbox extends HttpSandbox implements MarketplaceSandbox {
     this.target = target;
   }
 
-  async generateCases(count: number): Promise<string[]> {
+  /** `overrides` shapes every generated case, e.g. the same SKU for a burst of complaints about one product. */
+  async generateCases(count: number, overrides: Partial<GenericCaseData> = {}): Promise<string[]> {
     const created: GenericCaseData[] = [];
     for (let i = 0; i < count; i += 1) {
       const reason = pick(SAMPLE_REASONS);
@@ -70,6 +71,7 @@ export class GenericSandbox extends HttpSandbox implements MarketplaceSandbox {
         evidence: reason.code === 'damaged' ? ['https://img.example.com/evidence/damaged-1.jpg'] : [],
         externalCreatedAt: now,
         externalUpdatedAt: now,
+        ...overrides,
       };
       this.cases.set(String(data.externalId), data);
       created.push(data);

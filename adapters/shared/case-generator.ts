@@ -19,6 +19,8 @@ export const SAMPLE_REASONS: readonly GeneratedReason[] = [
   { text: 'The blender arrived broken, the jar is cracked', code: 'damaged', kind: 'return_refund' },
   { text: 'Package never arrived, tracking stuck for 10 days', code: 'not_received', kind: 'refund_only' },
   { text: '再不处理我就打12315投诉', code: 'escalation', kind: 'complaint' },
+  { text: '商家拒不退款，我已经联系律师准备起诉', code: 'escalation', kind: 'complaint' },
+  { text: 'Refund me now or I will file a chargeback with my bank', code: 'escalation', kind: 'refund_only' },
 ];
 
 export const SAMPLE_PRODUCTS: readonly { sku: string; title: string; priceMinor: number }[] = [
