@@ -29,6 +29,13 @@ export interface ApiKeyView {
   lastUsedAt: Date | null;
 }
 
+export interface SessionView {
+  apiKeyId: string;
+  role: ApiKeyRole;
+  name: string | null;
+  tenant: { id: string; name: string };
+}
+
 /** Keys are 256 random bits, so one SHA-256 is enough to store them: nothing to brute-force. */
 function hashKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
@@ -113,5 +120,18 @@ export class ApiKeysService {
     const principal: Principal = { tenantId: found.tenant_id, apiKeyId: found.id, role: found.role };
     this.cache.set(hash, { principal, expiresAt: Date.now() + CACHE_TTL_MS });
     return principal;
+  }
+
+  async describe(principal: Principal): Promise<SessionView> {
+    const [row] = (await this.dataSource.query(
+      `SELECT k.name, t.name AS tenant_name FROM api_keys k JOIN tenants t ON t.id = k.tenant_id WHERE k.id = $1`,
+      [principal.apiKeyId],
+    )) as { name: string | null; tenant_name: string }[];
+    return {
+      apiKeyId: principal.apiKeyId,
+      role: principal.role,
+      name: row?.name ?? null,
+      tenant: { id: principal.tenantId, name: row?.tenant_name ?? '' },
+    };
   }
 }
