@@ -11,7 +11,7 @@ module.exports = {
     {
       ...shared,
       displayName: 'unit',
-      roots: ['<rootDir>/src', '<rootDir>/adapters', '<rootDir>/config'],
+      roots: ['<rootDir>/src', '<rootDir>/adapters', '<rootDir>/config', '<rootDir>/web/src'],
       testMatch: ['**/*.spec.ts'],
     },
     { ...shared, displayName: 'e2e', roots: ['<rootDir>/test'], testMatch: ['**/*.e2e-spec.ts'] },
