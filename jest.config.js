@@ -13,6 +13,7 @@ module.exports = {
       displayName: 'unit',
       roots: ['<rootDir>/src', '<rootDir>/adapters', '<rootDir>/config', '<rootDir>/web/src'],
       testMatch: ['**/*.spec.ts'],
+      setupFiles: ['<rootDir>/adapters/shared/testing/allow-loopback.ts'],
     },
     { ...shared, displayName: 'e2e', roots: ['<rootDir>/test'], testMatch: ['**/*.e2e-spec.ts'] },
   ],

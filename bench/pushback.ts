@@ -78,7 +78,7 @@ async function main(): Promise<void> {
     baseDatabaseUrl: values.database,
     redisUrl: values.redis,
     adminToken: ADMIN_TOKEN,
-    env: { HUB_ALLOW_PRIVATE_WEBHOOK_URLS: 'true', LOG_LEVEL: 'error' },
+    env: { HUB_ALLOW_PRIVATE_URLS: 'true', LOG_LEVEL: 'error' },
     echo: true,
   });
   try {

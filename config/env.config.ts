@@ -4,6 +4,8 @@ export type HubRole = 'all' | 'api' | 'worker';
 
 export interface AppConfig {
   nodeEnv: string;
+  /** Anything but `development` or `test`: secrets are mandatory and upstream calls use https only. */
+  production: boolean;
   port: number;
   databaseUrl: string;
   redisUrl: string;
@@ -15,7 +17,9 @@ export interface AppConfig {
   masterKey: Buffer;
   masterKeyIsDerived: boolean;
   role: HubRole;
-  allowPrivateWebhookUrls: boolean;
+  /** Private and loopback addresses allowed for upstream APIs and outbound webhooks (tests, demos, sandboxes). */
+  allowPrivateUrls: boolean;
+  rateLimits: RateLimitConfig;
   /** How often the sweeper looks for stored events that never reached the queue. */
   sweepIntervalMs: number;
   /** How often connections due for polling are looked for. */
@@ -32,7 +36,19 @@ export interface AppConfig {
   indicatorCheckIntervalMs: number;
 }
 
+export interface RateLimitConfig {
+  /** Tenant creations per client address per minute. */
+  tenantCreationsPerMinute: number;
+  /** Failed authentications (unknown key, wrong admin token, bad push signature) per client address per minute. */
+  failedAuthPerMinute: number;
+  /** Pushes per connection per second; generous, so a platform's burst is never turned away. */
+  ingressPerConnectionPerSecond: number;
+}
+
 export class ConfigError extends Error {}
+
+/** The environments that may run without real secrets; every other value (`prod`, `Production`, `staging`) may not. */
+const NON_PRODUCTION_ENVIRONMENTS = ['development', 'test'];
 
 const DEVELOPMENT_KEY_SEED = 'marketplace-after-sales-hub development key';
 
@@ -64,7 +80,9 @@ function masterKey(env: NodeJS.ProcessEnv, production: boolean): { key: Buffer; 
   const raw = env.HUB_MASTER_KEY;
   if (!raw) {
     if (production)
-      throw new ConfigError('HUB_MASTER_KEY is required when NODE_ENV=production (32 bytes, base64)');
+      throw new ConfigError(
+        'HUB_MASTER_KEY is required unless NODE_ENV is development or test (32 bytes, base64)',
+      );
     return { key: createHash('sha256').update(DEVELOPMENT_KEY_SEED).digest(), derived: true };
   }
   const key = Buffer.from(raw, 'base64');
@@ -75,7 +93,7 @@ function masterKey(env: NodeJS.ProcessEnv, production: boolean): { key: Buffer; 
 /** The only reader of process.env: validates everything once, at boot. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const nodeEnv = env.NODE_ENV || 'development';
-  const production = nodeEnv === 'production';
+  const production = !NON_PRODUCTION_ENVIRONMENTS.includes(nodeEnv);
   const port = integer(env, 'PORT', 3000, 0, 65535);
   const role = (env.HUB_ROLE || 'all') as HubRole;
   if (!['all', 'api', 'worker'].includes(role)) throw new ConfigError('HUB_ROLE must be all, api or worker');
@@ -83,15 +101,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!['error', 'warn', 'log', 'debug'].includes(logLevel))
     throw new ConfigError('LOG_LEVEL must be error, warn, log or debug');
   const adminToken = env.HUB_ADMIN_TOKEN || null;
-  if (production && (!adminToken || adminToken.length < 16)) {
-    throw new ConfigError('HUB_ADMIN_TOKEN (16 characters or more) is required when NODE_ENV=production');
+  if (production && !adminToken) {
+    throw new ConfigError('HUB_ADMIN_TOKEN is required unless NODE_ENV is development or test');
+  }
+  if (adminToken !== null && adminToken.length < 16) {
+    throw new ConfigError('HUB_ADMIN_TOKEN must be 16 characters or more');
   }
   const key = masterKey(env, production);
   const slaTimeScale = integer(env, 'HUB_SLA_TIME_SCALE', 1, 1, 86_400);
   if (production && slaTimeScale !== 1)
     throw new ConfigError('HUB_SLA_TIME_SCALE is for demos and tests only');
+  const allowPrivate = env.HUB_ALLOW_PRIVATE_URLS ?? env.HUB_ALLOW_PRIVATE_WEBHOOK_URLS;
+  if (allowPrivate !== undefined && !['true', 'false', ''].includes(allowPrivate))
+    throw new ConfigError('HUB_ALLOW_PRIVATE_URLS must be true or false');
   return {
     nodeEnv,
+    production,
     port,
     databaseUrl: url(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/marketplace_hub', [
       'postgres:',
@@ -107,7 +132,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     masterKey: key.key,
     masterKeyIsDerived: key.derived,
     role,
-    allowPrivateWebhookUrls: env.HUB_ALLOW_PRIVATE_WEBHOOK_URLS === 'true',
+    // HUB_ALLOW_PRIVATE_WEBHOOK_URLS is the setting's former name, still honoured.
+    allowPrivateUrls: allowPrivate === 'true',
+    rateLimits: {
+      tenantCreationsPerMinute: integer(env, 'HUB_RATE_LIMIT_TENANTS_PER_MINUTE', 20, 1, 100_000),
+      failedAuthPerMinute: integer(env, 'HUB_RATE_LIMIT_FAILED_AUTH_PER_MINUTE', 60, 1, 1_000_000),
+      ingressPerConnectionPerSecond: integer(env, 'HUB_RATE_LIMIT_INGRESS_PER_SECOND', 2_000, 1, 1_000_000),
+    },
     sweepIntervalMs: integer(env, 'HUB_SWEEP_INTERVAL_MS', 15_000, 100, 3_600_000),
     schedulerIntervalMs: integer(env, 'HUB_SCHEDULER_INTERVAL_MS', 5_000, 100, 3_600_000),
     defaultPollIntervalSeconds: integer(env, 'HUB_DEFAULT_POLL_INTERVAL_SECONDS', 300, 10, 86_400),

@@ -189,7 +189,7 @@ describe('outbound webhooks: SSRF guard', () => {
   let tenant: TenantSession;
 
   beforeAll(async () => {
-    hub = await TestHub.start();
+    hub = await TestHub.start({ HUB_ALLOW_PRIVATE_URLS: 'false' });
     tenant = await createTenant(hub);
   });
 

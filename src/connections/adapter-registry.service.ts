@@ -1,14 +1,22 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { AdapterCapabilities, MarketplaceAdapter, Platform } from '../../adapters/contract';
 import { createAdapters } from '../../adapters/registry';
+import { configureUpstreamHttp } from '../../adapters/shared/http-client';
+import type { AppConfig } from '../../config/env.config';
 import { DomainError, ErrorCode } from '../common/domain-error';
+import { APP_CONFIG } from '../config.module';
 
 /** The hub's only way to a marketplace: adapters chosen by platform id. */
 @Injectable()
 export class AdapterRegistry {
   private readonly adapters = new Map<Platform, MarketplaceAdapter>();
 
-  constructor() {
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    // Every upstream call goes through the adapters' one HTTP client; its address rules come from here.
+    configureUpstreamHttp({
+      allowPrivateAddresses: config.allowPrivateUrls,
+      requireHttps: config.production,
+    });
     for (const adapter of createAdapters()) this.adapters.set(adapter.capabilities.platform, adapter);
   }
 

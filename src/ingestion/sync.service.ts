@@ -3,8 +3,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Queue } from 'bull';
 import { DataSource } from 'typeorm';
-import { AdapterError } from '../../adapters/contract';
 import { DomainError, ErrorCode } from '../common/domain-error';
+import { describeUpstreamFailure } from '../common/upstream-failure';
 import { AdapterRegistry } from '../connections/adapter-registry.service';
 import { ConnectionsService } from '../connections/connections.service';
 import { JobName, QueueName } from '../queue/queue.constants';
@@ -131,9 +131,8 @@ export class SyncService {
       );
       return result;
     } catch (error) {
-      const message =
-        error instanceof AdapterError ? `${error.code}: ${error.message}` : (error as Error).message;
-      this.logger.warn(`sync of connection ${connectionId} failed: ${message}`);
+      const message = describeUpstreamFailure(error);
+      this.logger.warn(`sync of connection ${connectionId} failed: ${(error as Error).message}`);
       await this.dataSource.transaction(async (manager) => {
         await manager.query(
           `UPDATE connections SET sync_last_error = $2, sync_last_error_at = now() WHERE id = $1`,

@@ -1,22 +1,18 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import axios, { type AxiosInstance } from 'axios';
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import { DataSource } from 'typeorm';
-import { parseRetryAfter } from '../../adapters/shared/http-errors';
 import { signStandardWebhook } from '../../adapters/shared/standard-webhooks';
 import type { AppConfig } from '../../config/env.config';
 import { APP_CONFIG } from '../config.module';
 import { OutboxService } from './outbox.service';
-import { assertPublicUrl, guardedLookup } from './url-guard';
+import { DeliveryHttpClient } from './delivery-http-client';
+import { assertPublicUrl, webhookUrlPolicy } from './url-guard';
 import { WebhookDelivery } from './webhook-delivery.entity';
 import { WebhookSubscription } from './webhook-subscription.entity';
 import { WebhookSubscriptionsService } from './webhook-subscriptions.service';
 
 /** The Standard Webhooks retry schedule: after the first try, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
 export const RETRY_SCHEDULE_MS = [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000];
-export const DELIVERY_TIMEOUT_MS = 15_000;
 /** A subscription that has failed without a single success for this long is switched off. */
 export const DISABLE_AFTER_MS = 5 * 24 * 60 * 60 * 1000;
 
@@ -40,7 +36,7 @@ export interface AttemptResult {
 @Injectable()
 export class WebhookDeliveryService {
   private readonly logger = new Logger(WebhookDeliveryService.name);
-  private readonly http: AxiosInstance;
+  private readonly http: DeliveryHttpClient;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -48,16 +44,7 @@ export class WebhookDeliveryService {
     private readonly outbox: OutboxService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    const lookup = config.allowPrivateWebhookUrls ? undefined : guardedLookup;
-    this.http = axios.create({
-      timeout: DELIVERY_TIMEOUT_MS,
-      maxRedirects: 0,
-      validateStatus: () => true,
-      responseType: 'text',
-      transformResponse: [(data: unknown) => data],
-      httpAgent: new HttpAgent({ keepAlive: true, lookup }),
-      httpsAgent: new HttpsAgent({ keepAlive: true, lookup }),
-    });
+    this.http = new DeliveryHttpClient({ allowPrivateUrls: config.allowPrivateUrls });
   }
 
   /**
@@ -181,23 +168,21 @@ export class WebhookDeliveryService {
       .join(' ');
     const started = performance.now();
     try {
-      await assertPublicUrl(subscription.url, this.config.allowPrivateWebhookUrls);
-      const response = await this.http.post(subscription.url, body, {
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'marketplace-after-sales-hub/1',
-          'webhook-id': delivery.eventId,
-          'webhook-timestamp': String(timestamp),
-          'webhook-signature': signature,
-        },
+      await assertPublicUrl(subscription.url, webhookUrlPolicy(this.config));
+      const answer = await this.http.post(subscription.url, body, {
+        'content-type': 'application/json',
+        'user-agent': 'marketplace-after-sales-hub/1',
+        'webhook-id': delivery.eventId,
+        'webhook-timestamp': String(timestamp),
+        'webhook-signature': signature,
       });
       const durationMs = Math.round(performance.now() - started);
-      const ok = response.status >= 200 && response.status < 300;
+      const ok = answer.statusCode >= 200 && answer.statusCode < 300;
       return {
         ok,
-        statusCode: response.status,
-        error: ok ? null : `the receiver answered ${response.status}`,
-        retryAfterMs: parseRetryAfter(response.headers['retry-after'] as string | undefined),
+        statusCode: answer.statusCode,
+        error: ok ? null : `the receiver answered ${answer.statusCode}`,
+        retryAfterMs: answer.retryAfterMs,
         durationMs,
       };
     } catch (error) {

@@ -17,7 +17,7 @@ import type { CreateSubscriptionDto } from './dto/create-subscription.dto';
 import type { ListDeliveriesQuery } from './dto/list-deliveries.query';
 import type { RecoverDeliveriesDto } from './dto/recover-deliveries.dto';
 import type { UpdateSubscriptionDto } from './dto/update-subscription.dto';
-import { assertPublicUrl, BlockedUrlError } from './url-guard';
+import { assertPublicUrl, BlockedUrlError, webhookUrlPolicy } from './url-guard';
 import { WebhookDelivery } from './webhook-delivery.entity';
 import { WebhookSubscription } from './webhook-subscription.entity';
 import {
@@ -143,7 +143,7 @@ export class WebhookSubscriptionsService {
       .where('d.subscription_id = :id AND d.tenant_id = :tenantId', { id, tenantId });
     if (query.status) builder.andWhere('d.status = :status', { status: query.status });
     if (query.cursor) {
-      const [createdAt, lastId] = decodeCursor(query.cursor, 2);
+      const [createdAt, lastId] = decodeCursor(query.cursor, ['timestamp', 'uuid']);
       builder.andWhere('(d.created_at, d.id) < (:createdAt, :lastId)', { createdAt, lastId });
     }
     const rows = await builder
@@ -204,7 +204,7 @@ export class WebhookSubscriptionsService {
 
   private async checkUrl(url: string): Promise<void> {
     try {
-      await assertPublicUrl(url, this.config.allowPrivateWebhookUrls);
+      await assertPublicUrl(url, webhookUrlPolicy(this.config));
     } catch (error) {
       if (error instanceof BlockedUrlError) {
         throw new DomainError(ErrorCode.UNPROCESSABLE, `url refused: ${error.message}`, [

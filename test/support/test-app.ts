@@ -14,9 +14,20 @@ export class TestHub {
       baseDatabaseUrl: process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
       redisUrl: env.REDIS_URL ?? process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
       adminToken: ADMIN_TOKEN,
-      env: { HUB_SWEEP_INTERVAL_MS: '500', HUB_SCHEDULER_INTERVAL_MS: '300', ...env },
+      // Sandboxes and receivers listen on 127.0.0.1; the URL guard's own specs switch this off.
+      env: {
+        HUB_SWEEP_INTERVAL_MS: '500',
+        HUB_SCHEDULER_INTERVAL_MS: '300',
+        HUB_ALLOW_PRIVATE_URLS: 'true',
+        ...env,
+      },
     });
     return new TestHub(hub);
+  }
+
+  /** Another process of this hub (same database and Redis prefix); stop it, never close it. */
+  async sibling(env: Record<string, string> = {}): Promise<TestHub> {
+    return new TestHub(await this.process.sibling(env));
   }
 
   get url(): string {
