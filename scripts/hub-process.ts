@@ -70,6 +70,19 @@ export class HubProcess {
     return hub;
   }
 
+  /**
+   * Another process of the same hub (same database, same Redis prefix) on its own port, such as a
+   * `HUB_ROLE=worker`. Stop it with `stop()` or `kill()`; only the first process's `close()` drops the data.
+   */
+  async sibling(env: Record<string, string> = {}): Promise<HubProcess> {
+    const other = new HubProcess(await freePort(), this.databaseUrl, this.queuePrefix, {
+      ...this.options,
+      env: { ...this.options.env, ...env },
+    });
+    await other.boot();
+    return other;
+  }
+
   /** What the hub printed, for failure messages. */
   logs(): string {
     return this.output.join('');

@@ -12,6 +12,8 @@ import { ConnectionsModule } from './connections/connections.module';
 import { HealthModule } from './health/health.module';
 import { IngestionModule } from './ingestion/ingestion.module';
 import { QueueModule } from './queue/queue.module';
+import { RateLimitsModule } from './rate-limits/rate-limits.module';
+import { RedisModule } from './redis/redis.module';
 import { RoutingModule } from './routing/routing.module';
 import { SlaModule } from './sla/sla.module';
 import { SlaWorkerModule } from './sla/sla-worker.module';
@@ -34,6 +36,8 @@ export class AppModule {
         AppConfigModule.forRoot(config),
         TypeOrmModule.forRoot({ ...databaseOptions(config), migrationsRun: true }),
         QueueModule,
+        RedisModule,
+        RateLimitsModule,
         OutboxModule,
         TenancyModule,
         ConnectionsModule,

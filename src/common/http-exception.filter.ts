@@ -20,6 +20,7 @@ const CODE_BY_STATUS: Partial<Record<number, ErrorCode>> = {
   413: ErrorCode.PAYLOAD_TOO_LARGE,
   415: ErrorCode.UNSUPPORTED_MEDIA_TYPE,
   422: ErrorCode.UNPROCESSABLE,
+  429: ErrorCode.TOO_MANY_REQUESTS,
   503: ErrorCode.SERVICE_UNAVAILABLE,
 };
 

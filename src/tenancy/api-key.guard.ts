@@ -1,9 +1,11 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import type { Response } from 'express';
 import type { AppConfig } from '../../config/env.config';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { safeEqual } from '../../adapters/shared/signing';
 import { APP_CONFIG } from '../config.module';
+import { RedisThrottlerStorage } from '../rate-limits/redis-throttler.storage';
 import { API_KEY_ROLES, type ApiKeyRole } from './api-key.entity';
 import { ApiKeysService } from './api-keys.service';
 import { AUTH_MODE, REQUIRED_ROLE, type AuthenticatedRequest, type AuthMode } from './auth.decorators';
@@ -14,13 +16,20 @@ function bearer(request: AuthenticatedRequest): string | null {
   return match ? match[1] : null;
 }
 
-/** Every route needs an API key unless it says otherwise; a key sees only its own tenant. */
+const FAILED_AUTH = 'failed-auth';
+const FAILED_AUTH_WINDOW_MS = 60_000;
+
+/**
+ * Every route needs an API key unless it says otherwise; a key sees only its own tenant. A client address
+ * that keeps failing to authenticate is turned away with 429 for a minute before any key is looked up.
+ */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly apiKeys: ApiKeysService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly throttle: RedisThrottlerStorage,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -28,18 +37,32 @@ export class ApiKeyGuard implements CanActivate {
     const mode = this.reflector.getAllAndOverride<AuthMode | undefined>(AUTH_MODE, targets);
     if (mode === 'public') return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const client = `ip:${request.ip}`;
+    const blockedFor = await this.throttle.blockedFor(client, FAILED_AUTH);
+    if (blockedFor > 0) {
+      context.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(blockedFor));
+      throw new DomainError(
+        ErrorCode.TOO_MANY_REQUESTS,
+        `too many failed authentications from this address; retry in ${blockedFor} s`,
+      );
+    }
     const token = bearer(request);
     if (!token) throw new DomainError(ErrorCode.UNAUTHENTICATED, 'send Authorization: Bearer <api key>');
     if (mode === 'admin-token') {
       if (!this.config.adminToken) {
         throw new DomainError(ErrorCode.FORBIDDEN, 'tenant creation is disabled: set HUB_ADMIN_TOKEN');
       }
-      if (!safeEqual(token, this.config.adminToken))
+      if (!safeEqual(token, this.config.adminToken)) {
+        await this.noteFailure(client);
         throw new DomainError(ErrorCode.UNAUTHENTICATED, 'wrong admin token');
+      }
       return true;
     }
     const principal = await this.apiKeys.authenticate(token);
-    if (!principal) throw new DomainError(ErrorCode.UNAUTHENTICATED, 'unknown or revoked API key');
+    if (!principal) {
+      await this.noteFailure(client);
+      throw new DomainError(ErrorCode.UNAUTHENTICATED, 'unknown or revoked API key');
+    }
     const required =
       this.reflector.getAllAndOverride<ApiKeyRole | undefined>(REQUIRED_ROLE, targets) ?? 'viewer';
     if (API_KEY_ROLES.indexOf(principal.role) > API_KEY_ROLES.indexOf(required)) {
@@ -47,5 +70,16 @@ export class ApiKeyGuard implements CanActivate {
     }
     request.principal = principal;
     return true;
+  }
+
+  private async noteFailure(client: string): Promise<void> {
+    // Counted after the fact: once the allowed number of failures is spent, the next attempt is refused.
+    await this.throttle.increment(
+      client,
+      FAILED_AUTH_WINDOW_MS,
+      this.config.rateLimits.failedAuthPerMinute - 1,
+      FAILED_AUTH_WINDOW_MS,
+      FAILED_AUTH,
+    );
   }
 }

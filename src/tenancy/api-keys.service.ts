@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomBytes } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -6,11 +6,20 @@ import type { Page } from '../common/cursor';
 import { notFound } from '../common/domain-error';
 import type { PageQuery } from '../common/dto/page.query';
 import { keysetPage } from '../common/keyset-page';
+import { RedisService } from '../redis/redis.service';
 import { ApiKey, type ApiKeyRole } from './api-key.entity';
 import type { Principal } from './auth.decorators';
 
 const KEY_PREFIX = 'mah_';
-const CACHE_TTL_MS = 30_000;
+/**
+ * A revocation reaches every process at once through Redis; the short lifetime bounds how long a
+ * process that missed the notice (Redis away at that moment) keeps trusting a revoked key.
+ */
+const CACHE_TTL_MS = 5_000;
+/** Unknown keys are remembered briefly, so a flood of made-up keys is not a flood of queries. */
+const UNKNOWN_TTL_MS = 5_000;
+const MAX_CACHED = 10_000;
+const REVOKED_CHANNEL = 'api-key-revoked';
 
 export interface IssuedApiKey {
   id: string;
@@ -44,9 +53,19 @@ function hashKey(key: string): string {
 @Injectable()
 export class ApiKeysService {
   /** Authentication runs on every request; a short cache spares the database, revocation clears it. */
-  private readonly cache = new Map<string, { principal: Principal; expiresAt: number }>();
+  private readonly cache = new Map<string, { principal: Principal | null; expiresAt: number }>();
+  private readonly logger = new Logger(ApiKeysService.name);
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly redis: RedisService,
+  ) {
+    redis.subscribe(
+      REVOKED_CHANNEL,
+      (apiKeyId) => this.forget(apiKeyId),
+      () => this.cache.clear(),
+    );
+  }
 
   async issue(
     tenantId: string,
@@ -96,7 +115,25 @@ export class ApiKeysService {
       .where('id = :id AND tenant_id = :tenantId AND revoked_at IS NULL', { id, tenantId })
       .execute();
     if (!result.affected) throw notFound('API key');
-    for (const [hash, entry] of this.cache) if (entry.principal.apiKeyId === id) this.cache.delete(hash);
+    this.forget(id);
+    await this.redis.publish(REVOKED_CHANNEL, id).catch((error: unknown) => {
+      this.logger.warn(
+        `other processes trust API key ${id} for up to ${CACHE_TTL_MS} ms more: ${(error as Error).message}`,
+      );
+    });
+  }
+
+  private forget(apiKeyId: string): void {
+    for (const [hash, entry] of this.cache)
+      if (entry.principal?.apiKeyId === apiKeyId) this.cache.delete(hash);
+  }
+
+  private remember(hash: string, principal: Principal | null): void {
+    if (this.cache.size >= MAX_CACHED) this.cache.clear();
+    this.cache.set(hash, {
+      principal,
+      expiresAt: Date.now() + (principal ? CACHE_TTL_MS : UNKNOWN_TTL_MS),
+    });
   }
 
   async authenticate(key: string): Promise<Principal | null> {
@@ -114,11 +151,11 @@ export class ApiKeysService {
       .execute();
     const found = row.raw[0] as { id: string; tenant_id: string; role: ApiKeyRole } | undefined;
     if (!found) {
-      this.cache.delete(hash);
+      this.remember(hash, null);
       return null;
     }
     const principal: Principal = { tenantId: found.tenant_id, apiKeyId: found.id, role: found.role };
-    this.cache.set(hash, { principal, expiresAt: Date.now() + CACHE_TTL_MS });
+    this.remember(hash, principal);
     return principal;
   }
 

@@ -1,5 +1,7 @@
-import { Body, Controller, Post } from '@nestjs/common';
+import { Body, Controller, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ThrottlerGuard } from '@nestjs/throttler';
+import { RateLimited } from '../rate-limits/rate-limit-scope';
 import type { IssuedApiKey } from './api-keys.service';
 import { AdminToken } from './auth.decorators';
 import { CreateTenantDto } from './dto/create-tenant.dto';
@@ -14,6 +16,8 @@ export class TenantsController {
   /** Needs HUB_ADMIN_TOKEN; the first admin key is shown this once. */
   @Post()
   @AdminToken()
+  @RateLimited('tenant-creation')
+  @UseGuards(ThrottlerGuard)
   create(
     @Body() body: CreateTenantDto,
   ): Promise<{ tenant: { id: string; name: string }; apiKey: IssuedApiKey }> {
