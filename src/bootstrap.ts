@@ -8,15 +8,24 @@ import type { AppConfig } from '../config/env.config';
 import { AppModule } from './app.module';
 import { DomainError, ErrorCode } from './common/domain-error';
 import { HttpExceptionFilter } from './common/http-exception.filter';
+import { InputTextPipe } from './common/input-text.pipe';
 import { createValidationPipe } from './common/validation.pipe';
 
 export const BODY_LIMIT = '1mb';
 
-/** JSON endpoints take JSON; platform pushes (form pings, arrays) are read as raw bytes whatever their type. */
+/**
+ * Platform pushes are read as raw bytes only, whatever their type: nothing parses them before the
+ * signature over those bytes is checked (a malformed unsigned body is a 401, not a 400).
+ */
+function isPush(request: IncomingMessage): boolean {
+  return (request.url ?? '').startsWith('/v1/webhooks/');
+}
+
+/** JSON endpoints take JSON. */
 function requireJson(request: Request, _response: Response, next: NextFunction): void {
   const hasBody =
     Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'] !== undefined;
-  if (hasBody && !request.path.startsWith('/v1/webhooks/') && !request.is('application/json')) {
+  if (hasBody && !isPush(request) && !request.is('application/json')) {
     next(new DomainError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'send the body as application/json'));
     return;
   }
@@ -26,13 +35,13 @@ function requireJson(request: Request, _response: Response, next: NextFunction):
 /** Everything the HTTP app needs beyond its modules; shared by `main.ts`, the tests and the benchmarks. */
 export function configureApp(app: NestExpressApplication): void {
   app.use(requireJson);
-  app.useBodyParser('json', { limit: BODY_LIMIT });
-  app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
-  app.useBodyParser('raw', {
+  app.useBodyParser('json', {
     limit: BODY_LIMIT,
-    type: (request: IncomingMessage) => (request.url ?? '').startsWith('/v1/webhooks/'),
+    type: (request: IncomingMessage) =>
+      !isPush(request) && Boolean((request as Request).is('application/json')),
   });
-  app.useGlobalPipes(createValidationPipe());
+  app.useBodyParser('raw', { limit: BODY_LIMIT, type: isPush });
+  app.useGlobalPipes(new InputTextPipe(), createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(

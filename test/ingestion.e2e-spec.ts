@@ -202,17 +202,19 @@ describe('durable ingestion from a custom storefront (generic adapter)', () => {
     }
   });
 
-  it('answers 404 for an unknown connection and for a platform that does not match', async () => {
+  it('answers 401 for an unknown connection and for a platform that does not match, as for a bad signature', async () => {
     const signed = signedGenericPush(secret, genericCase());
-    await hub.http
+    const unknown = await hub.http
       .post(`/v1/webhooks/generic/00000000-0000-4000-8000-000000000000`)
       .set(signed.headers)
       .send(signed.body)
-      .expect(404);
-    await hub.http
+      .expect(401);
+    const mismatch = await hub.http
       .post(`/v1/webhooks/shopify/${connectionId}`)
       .set(signed.headers)
       .send(signed.body)
-      .expect(404);
+      .expect(401);
+    expect(unknown.body).toEqual(mismatch.body);
+    expect(unknown.body.code).toBe('INVALID_SIGNATURE');
   });
 });

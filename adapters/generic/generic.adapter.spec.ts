@@ -95,6 +95,36 @@ describe('GenericAdapter', () => {
     ).rejects.toBeInstanceOf(AdapterError);
   });
 
+  it('refuses negative amounts as INVALID', async () => {
+    const context = { connection, limiter: UNLIMITED, now: () => AT };
+    const at = '2026-11-23T09:00:00Z';
+    const data = (money: { requestedAmount?: unknown; refundedAmount?: unknown }) => ({
+      dedupeKey: 'x',
+      eventType: 'case.upserted',
+      externalId: null,
+      payload: JSON.stringify({
+        type: 'case.upserted',
+        data: {
+          externalId: '1',
+          kind: 'refund_only',
+          stage: 'requested',
+          externalCreatedAt: at,
+          externalUpdatedAt: at,
+          ...money,
+        },
+      }),
+    });
+    await expect(
+      adapter.resolveEvent(context, data({ requestedAmount: { amount: '-129.00', currency: 'CNY' } })),
+    ).rejects.toMatchObject({ code: 'INVALID', message: 'data.requestedAmount.amount must not be negative' });
+    await expect(
+      adapter.resolveEvent(context, data({ refundedAmount: { amount: '-0.01', currency: 'USD' } })),
+    ).rejects.toMatchObject({ code: 'INVALID' });
+    await expect(
+      adapter.resolveEvent(context, data({ requestedAmount: { amount: '0.00', currency: 'CNY' } })),
+    ).resolves.toMatchObject({ requestedAmount: { amountMinor: 0, currency: 'CNY' } });
+  });
+
   it('declares that it takes no decisions upstream', async () => {
     expect(adapter.capabilities.actions).toEqual([]);
     await expect(adapter.perform()).rejects.toMatchObject({ code: 'UNSUPPORTED' });

@@ -31,11 +31,14 @@ function optionalMoney(value: GenericMoney | null | undefined, field: string): M
   if (!isObject(value) || typeof value.currency !== 'string' || !/^[A-Z]{3}$/.test(value.currency)) {
     throw invalid(`data.${field} must be { amount: "129.00", currency: "CNY" }`);
   }
+  let money: MinorMoney;
   try {
-    return moneyFromDecimal(String(value.amount), value.currency);
+    money = moneyFromDecimal(String(value.amount), value.currency);
   } catch (error) {
     throw invalid(`data.${field}.amount: ${(error as Error).message}`);
   }
+  if (money.amountMinor < 0) throw invalid(`data.${field}.amount must not be negative`);
+  return money;
 }
 
 function oneOf<T extends string>(allowed: readonly T[], value: unknown, field: string): T {

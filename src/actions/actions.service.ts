@@ -12,7 +12,7 @@ import {
   type ReturnAddress,
   type TicketForAction,
 } from '../../adapters/contract';
-import { decimalToMinor } from '../../adapters/shared/money';
+import { decimalToMinor, minorToDecimal } from '../../adapters/shared/money';
 import type { Page } from '../common/cursor';
 import { DomainError, ErrorCode, notFound } from '../common/domain-error';
 import type { PageQuery } from '../common/dto/page.query';
@@ -166,6 +166,8 @@ export class ActionsService {
   }
 
   async listForTicket(tenantId: string, ticketId: string, query: PageQuery): Promise<Page<ActionView>> {
+    const ticket = await this.dataSource.getRepository(Ticket).exists({ where: { id: ticketId, tenantId } });
+    if (!ticket) throw notFound('ticket');
     const builder = this.dataSource
       .getRepository(Action)
       .createQueryBuilder('a')
@@ -457,18 +459,41 @@ export class ActionsService {
           { field: 'amount', problems: [(error as Error).message] },
         ]);
       }
-      if (ticket.requestedAmountMinor !== null && amountMinor > ticket.requestedAmountMinor) {
-        throw new DomainError(
-          ErrorCode.UNPROCESSABLE,
-          `cannot refund ${input.amount}: the buyer asked for at most the requested amount`,
-        );
-      }
+      this.checkRefundAmount(input.amount, amountMinor, ticket);
       params.amount = { amountMinor, currency };
     }
     for (const field of ['reason', 'reasonCode', 'returnAddress', 'text'] as const) {
       if (allowed.includes(field) && input[field] !== undefined) params[field] = input[field];
     }
     return params;
+  }
+
+  /** A partial refund is more than nothing and at most what the buyer asked for and has not yet received. */
+  private checkRefundAmount(amount: string, amountMinor: number, ticket: Ticket): void {
+    if (amountMinor <= 0)
+      throw new DomainError(
+        ErrorCode.UNPROCESSABLE,
+        `cannot refund ${amount}: the amount must be more than 0`,
+      );
+    if (ticket.requestedAmountMinor === null) {
+      throw new DomainError(
+        ErrorCode.UNPROCESSABLE,
+        `cannot refund ${amount}: the case does not say how much the buyer asked for; approve without an amount`,
+      );
+    }
+    const refunded =
+      ticket.refundedAmountMinor !== null &&
+      (ticket.refundedCurrency === null || ticket.refundedCurrency === ticket.requestedCurrency)
+        ? ticket.refundedAmountMinor
+        : 0;
+    const left = ticket.requestedAmountMinor - refunded;
+    if (amountMinor > left) {
+      const currency = ticket.requestedCurrency ?? 'CNY';
+      throw new DomainError(
+        ErrorCode.UNPROCESSABLE,
+        `cannot refund ${amount}: at most ${minorToDecimal(Math.max(0, left), currency)} ${currency} is left of the ${minorToDecimal(ticket.requestedAmountMinor, currency)} requested`,
+      );
+    }
   }
 
   private async explainConflict(

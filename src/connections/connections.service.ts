@@ -9,6 +9,7 @@ import { DomainError, ErrorCode, notFound } from '../common/domain-error';
 import type { PageQuery } from '../common/dto/page.query';
 import { keysetPage } from '../common/keyset-page';
 import { APP_CONFIG } from '../config.module';
+import { assertPublicUrl, BlockedUrlError, upstreamUrlPolicy } from '../webhooks/url-guard';
 import { AdapterRegistry } from './adapter-registry.service';
 import { Connection, type ConnectionStatus } from './connection.entity';
 import { CredentialsCipher } from './credentials-cipher';
@@ -44,11 +45,16 @@ export interface ResolvedConnection {
 }
 
 const INGRESS_CACHE_TTL_MS = 5_000;
+/** Ids that match no connection are remembered as briefly, so a flood of made-up ids is not a flood of queries. */
+const MAX_CACHED = 10_000;
+/** More than any platform's credential fields; a longer value than any real key, secret or token. */
+export const MAX_CREDENTIAL_FIELDS = 20;
+export const MAX_CREDENTIAL_LENGTH = 4_096;
 
 @Injectable()
 export class ConnectionsService {
   private readonly cipher: CredentialsCipher;
-  private readonly resolvedCache = new Map<string, { value: ResolvedConnection; expiresAt: number }>();
+  private readonly resolvedCache = new Map<string, { value: ResolvedConnection | null; expiresAt: number }>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -65,6 +71,9 @@ export class ConnectionsService {
   async create(tenantId: string, input: CreateConnectionDto): Promise<ConnectionView> {
     const adapter = this.adapters.get(input.platform);
     const credentials = this.checkCredentials(input.platform, input.credentials);
+    const apiBaseUrl = input.apiBaseUrl ?? adapter.defaultApiBaseUrl(input.shopId);
+    if (apiBaseUrl !== null)
+      await this.checkUpstreamUrl(apiBaseUrl, input.apiBaseUrl === undefined ? 'shopId' : 'apiBaseUrl');
     const id = randomUUID();
     const pollIntervalSeconds = input.pollIntervalSeconds ?? this.config.defaultPollIntervalSeconds;
     await this.repository
@@ -76,7 +85,7 @@ export class ConnectionsService {
         platform: input.platform,
         name: input.name,
         shopId: input.shopId,
-        apiBaseUrl: input.apiBaseUrl ?? adapter.defaultApiBaseUrl(input.shopId),
+        apiBaseUrl,
         credentialsEncrypted: this.cipher.encrypt(credentials, id),
         status: 'active',
         pollIntervalSeconds,
@@ -101,7 +110,10 @@ export class ConnectionsService {
     const existing = await this.find(tenantId, id);
     const changes: Partial<Connection> = {};
     if (input.name !== undefined) changes.name = input.name;
-    if (input.apiBaseUrl !== undefined) changes.apiBaseUrl = input.apiBaseUrl;
+    if (input.apiBaseUrl !== undefined) {
+      await this.checkUpstreamUrl(input.apiBaseUrl, 'apiBaseUrl');
+      changes.apiBaseUrl = input.apiBaseUrl;
+    }
     if (input.pollIntervalSeconds !== undefined) changes.pollIntervalSeconds = input.pollIntervalSeconds;
     if (input.status !== undefined) changes.status = input.status;
     if (input.credentials !== undefined) {
@@ -134,11 +146,8 @@ export class ConnectionsService {
     const cached = this.resolvedCache.get(id);
     if (cached && cached.expiresAt > Date.now()) return cached.value;
     const connection = await this.repository.findOne({ where: { id, deletedAt: IsNull() } });
-    if (!connection) {
-      this.resolvedCache.delete(id);
-      return null;
-    }
-    const value = { connection, adapterConnection: this.toAdapterConnection(connection) };
+    const value = connection ? { connection, adapterConnection: this.toAdapterConnection(connection) } : null;
+    if (this.resolvedCache.size >= MAX_CACHED) this.resolvedCache.clear();
     this.resolvedCache.set(id, { value, expiresAt: Date.now() + INGRESS_CACHE_TTL_MS });
     return value;
   }
@@ -186,8 +195,31 @@ export class ConnectionsService {
     };
   }
 
+  /**
+   * The hub calls this address with the tenant's credentials, on a schedule: it must be a public one
+   * (no loopback, private network or cloud metadata), https in production. Checked again at connect time.
+   */
+  private async checkUpstreamUrl(url: string, field: 'apiBaseUrl' | 'shopId'): Promise<void> {
+    try {
+      await assertPublicUrl(url, upstreamUrlPolicy(this.config));
+    } catch (error) {
+      if (!(error instanceof BlockedUrlError)) throw error;
+      throw new DomainError(ErrorCode.VALIDATION_FAILED, `${field}: ${error.message}`, [
+        { field, problems: [error.message] },
+      ]);
+    }
+  }
+
   private checkCredentials(platform: Platform, credentials: Record<string, unknown>): Record<string, string> {
     const fields = this.adapters.get(platform).capabilities.credentials;
+    const names = Object.keys(credentials);
+    if (names.length > MAX_CREDENTIAL_FIELDS) {
+      throw new DomainError(
+        ErrorCode.VALIDATION_FAILED,
+        `credentials: at most ${MAX_CREDENTIAL_FIELDS} fields; ${platform} takes ${fields.map((field) => field.name).join(', ')}`,
+        [{ field: 'credentials', problems: [`at most ${MAX_CREDENTIAL_FIELDS} fields`] }],
+      );
+    }
     const problems: { field: string; problems: string[] }[] = [];
     for (const field of fields) {
       const value = credentials[field.name];
@@ -207,6 +239,11 @@ export class ConnectionsService {
         });
       else if (typeof value !== 'string')
         problems.push({ field: `credentials.${name}`, problems: ['must be a string'] });
+      else if (value.length > MAX_CREDENTIAL_LENGTH)
+        problems.push({
+          field: `credentials.${name}`,
+          problems: [`must be at most ${MAX_CREDENTIAL_LENGTH} characters`],
+        });
     }
     if (problems.length > 0) {
       throw new DomainError(

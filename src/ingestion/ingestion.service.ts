@@ -39,6 +39,12 @@ export interface ProcessEventJob {
   eventId: string;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function isUuid(value: string): boolean {
+  return UUID.test(value);
+}
+
 /** How long ingress waits for Redis before leaving an event to the sweeper. */
 const ENQUEUE_TIMEOUT_MS = 1_000;
 
@@ -79,15 +85,19 @@ export class IngestionService {
    * in one statement, and only then answer; processing happens in the queue.
    */
   async receivePush(platform: string, connectionId: string, push: IncomingPush): Promise<PushReceipt> {
-    const resolved = await this.connections.resolve(connectionId);
-    if (!resolved || resolved.connection.platform !== platform) throw notFound('connection');
+    // An unknown connection and a bad signature get the same answer, so connection ids cannot be probed.
+    const rejected = new DomainError(ErrorCode.INVALID_SIGNATURE, 'the push could not be authenticated');
+    const resolved = isUuid(connectionId) ? await this.connections.resolve(connectionId) : null;
+    if (!resolved || resolved.connection.platform !== platform) throw rejected;
     const adapter = this.adapters.get(platform);
     let verified;
     try {
       verified = adapter.verifyWebhook(push, resolved.adapterConnection, new Date());
     } catch (error) {
-      if (error instanceof WebhookSignatureError)
-        throw new DomainError(ErrorCode.INVALID_SIGNATURE, `signature rejected: ${error.message}`);
+      if (error instanceof WebhookSignatureError) {
+        this.logger.debug(`push to connection ${connectionId} rejected: ${error.message}`);
+        throw rejected;
+      }
       throw error;
     }
     const storedIds = await this.storeEvents(resolved.connection, verified.events);

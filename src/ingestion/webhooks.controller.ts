@@ -1,6 +1,8 @@
-import { Controller, HttpCode, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
+import { Controller, HttpCode, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
+import { RateLimited } from '../rate-limits/rate-limit-scope';
 import { Public } from '../tenancy/auth.decorators';
 import { IngestionService } from './ingestion.service';
 
@@ -8,9 +10,14 @@ interface RequestWithRawBody extends Request {
   rawBody?: Buffer;
 }
 
-/** Pushes from marketplaces. Authenticated by each platform's signature over the raw bytes, not an API key. */
+/**
+ * Pushes from marketplaces. Authenticated by each platform's signature over the raw bytes, not an API key;
+ * limited per connection (HUB_RATE_LIMIT_INGRESS_PER_SECOND).
+ */
 @ApiExcludeController()
 @Public()
+@RateLimited('ingress')
+@UseGuards(ThrottlerGuard)
 @Controller('v1/webhooks')
 export class WebhooksController {
   constructor(private readonly ingestion: IngestionService) {}
@@ -19,11 +26,11 @@ export class WebhooksController {
   @HttpCode(200)
   async receive(
     @Param('platform') platform: string,
-    @Param('connectionId', ParseUUIDPipe) connectionId: string,
+    @Param('connectionId') connectionId: string,
     @Req() request: RequestWithRawBody,
     @Res() response: Response,
   ): Promise<void> {
-    const rawBody = request.rawBody ?? (Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0));
+    const rawBody = Buffer.isBuffer(request.body) ? request.body : (request.rawBody ?? Buffer.alloc(0));
     const receipt = await this.ingestion.receivePush(platform, connectionId, {
       rawBody,
       headers: request.headers,

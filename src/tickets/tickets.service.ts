@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type SelectQueryBuilder } from 'typeorm';
 import { toActionView, type ActionView } from '../actions/action-view';
 import { Action } from '../actions/action.entity';
-import { decodeCursor, encodeCursor, type Page } from '../common/cursor';
+import { decodeCursor, encodeCursor, type CursorPart, type Page } from '../common/cursor';
 import { notFound } from '../common/domain-error';
 import type { ListTicketsQuery, TicketSort } from './dto/list-tickets.query';
 import { searchQuery } from './search-tokens';
@@ -16,6 +16,8 @@ interface SortSpec {
   /** SQL expressions of the keyset, all in one direction, ending with the id. */
   keys: string[];
   direction: 'ASC' | 'DESC';
+  /** The type of each key, checked when a cursor comes back. */
+  parts: CursorPart[];
   values(ticket: Ticket): (string | number)[];
 }
 
@@ -25,21 +27,25 @@ const SORTS: Record<TicketSort, SortSpec> = {
   '-createdAt': {
     keys: ['t.created_at', 't.id'],
     direction: 'DESC',
+    parts: ['timestamp', 'uuid'],
     values: (t) => [t.createdAt.toISOString(), t.id],
   },
   '-updatedAt': {
     keys: ['t.updated_at', 't.id'],
     direction: 'DESC',
+    parts: ['timestamp', 'uuid'],
     values: (t) => [t.updatedAt.toISOString(), t.id],
   },
   slaDue: {
     keys: [SLA_DUE, 't.id'],
     direction: 'ASC',
+    parts: ['timestamp', 'uuid'],
     values: (t) => [t.slaResolutionDueAt ? t.slaResolutionDueAt.toISOString() : 'infinity', t.id],
   },
   '-severity': {
     keys: ['t.severity_rank', 't.created_at', 't.id'],
     direction: 'DESC',
+    parts: ['integer', 'timestamp', 'uuid'],
     values: (t) => [severityRank(t.severity), t.createdAt.toISOString(), t.id],
   },
 };
@@ -62,7 +68,7 @@ export class TicketsService {
       .where('t.tenant_id = :tenantId', { tenantId });
     this.applyFilters(builder, query);
     if (query.cursor) {
-      const values = decodeCursor(query.cursor, sort.keys.length);
+      const values = decodeCursor(query.cursor, sort.parts);
       const placeholders = values.map((_, index) => `:cursor${index}`);
       const comparison = sort.direction === 'DESC' ? '<' : '>';
       builder.andWhere(

@@ -49,6 +49,7 @@ export class PutAutoRefundPolicyDto {
 
   @ApiProperty({ enum: TICKET_KINDS, isArray: true })
   @IsArray()
+  @ArrayMaxSize(TICKET_KINDS.length)
   @IsIn(TICKET_KINDS, { each: true })
   kinds: TicketKind[];
 
@@ -62,6 +63,7 @@ export class PutAutoRefundPolicyDto {
   @ApiPropertyOptional({ enum: TICKET_CATEGORIES, isArray: true })
   @IsOptional()
   @IsArray()
+  @ArrayMaxSize(TICKET_CATEGORIES.length)
   @IsIn(TICKET_CATEGORIES, { each: true })
   excludeCategories?: TicketCategory[];
 

@@ -79,6 +79,7 @@ export class RuleConditionsDto {
   @IsOptional()
   @IsArray()
   @ArrayNotEmpty()
+  @ArrayMaxSize(PLATFORMS.length)
   @IsIn(PLATFORMS, { each: true })
   platform?: Platform[];
 
@@ -86,6 +87,7 @@ export class RuleConditionsDto {
   @IsOptional()
   @IsArray()
   @ArrayNotEmpty()
+  @ArrayMaxSize(TICKET_KINDS.length)
   @IsIn(TICKET_KINDS, { each: true })
   kind?: TicketKind[];
 
@@ -93,6 +95,7 @@ export class RuleConditionsDto {
   @IsOptional()
   @IsArray()
   @ArrayNotEmpty()
+  @ArrayMaxSize(TICKET_CATEGORIES.length)
   @IsIn(TICKET_CATEGORIES, { each: true })
   category?: TicketCategory[];
 
@@ -100,6 +103,7 @@ export class RuleConditionsDto {
   @IsOptional()
   @IsArray()
   @ArrayNotEmpty()
+  @ArrayMaxSize(SEVERITIES.length)
   @IsIn(SEVERITIES, { each: true })
   severity?: Severity[];
 
@@ -138,6 +142,7 @@ export class RuleConditionsDto {
   @IsOptional()
   @IsArray()
   @ArrayNotEmpty()
+  @ArrayMaxSize(100)
   @IsUUID('all', { each: true })
   connectionId?: string[];
 }

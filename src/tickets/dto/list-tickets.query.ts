@@ -2,7 +2,6 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
-  IsDateString,
   IsIn,
   IsInt,
   IsOptional,
@@ -29,6 +28,7 @@ import {
   type TicketStage,
   type TicketStatus,
 } from '../ticket-vocabulary';
+import { IsTimestamp } from '../../common/timestamp';
 
 export const TICKET_SORTS = ['-createdAt', '-updatedAt', 'slaDue', '-severity'] as const;
 export type TicketSort = (typeof TICKET_SORTS)[number];
@@ -126,12 +126,12 @@ export class ListTicketsQuery {
 
   @ApiPropertyOptional({ format: 'date-time' })
   @IsOptional()
-  @IsDateString()
+  @IsTimestamp()
   createdFrom?: string;
 
   @ApiPropertyOptional({ format: 'date-time' })
   @IsOptional()
-  @IsDateString()
+  @IsTimestamp()
   createdTo?: string;
 
   @ApiPropertyOptional({ enum: TICKET_SORTS, default: '-createdAt' })

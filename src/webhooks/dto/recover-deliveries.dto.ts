@@ -1,16 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsDateString, IsOptional } from 'class-validator';
+import { IsOptional } from 'class-validator';
+import { IsTimestamp } from '../../common/timestamp';
 
 export class RecoverDeliveriesDto {
   @ApiProperty({
     format: 'date-time',
     description: 'failed deliveries of events created from this time are sent again',
   })
-  @IsDateString()
+  @IsTimestamp()
   since: string;
 
   @ApiPropertyOptional({ format: 'date-time' })
   @IsOptional()
-  @IsDateString()
+  @IsTimestamp()
   until?: string;
 }

@@ -1,0 +1,28 @@
+import { findInputProblem, MAX_INPUT_DEPTH, storableText } from './input-text';
+
+describe('input text', () => {
+  it('names the field holding a NUL or a lone surrogate', () => {
+    expect(findInputProblem({ name: 'a\u0000b' })).toEqual({
+      field: 'name',
+      problem: expect.stringContaining('NUL') as string,
+    });
+    expect(findInputProblem({ rules: [{ then: { tags: ['ok', 'x\ud800'] } }] })?.field).toBe(
+      'rules[0].then.tags[1]',
+    );
+    expect(findInputProblem({ text: 'tail \udc00' })?.problem).toContain('lone surrogate');
+  });
+
+  it('accepts ordinary text, emoji and Chinese', () => {
+    expect(findInputProblem({ reason: '杯子破损 😞', tags: ['a'], n: 1, ok: true, none: null })).toBeNull();
+  });
+
+  it('refuses nesting deeper than the limit without overflowing the stack', () => {
+    let deep: unknown = 'leaf';
+    for (let level = 0; level < 5_000; level += 1) deep = [deep];
+    expect(findInputProblem({ a: deep })?.problem).toContain(`${MAX_INPUT_DEPTH} levels`);
+  });
+
+  it('strips what PostgreSQL cannot store from signed text', () => {
+    expect(storableText('a\u0000b\ud800c😞')).toBe('ab\uFFFDc😞');
+  });
+});
