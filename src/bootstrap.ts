@@ -10,6 +10,8 @@ import { DomainError, ErrorCode } from './common/domain-error';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { InputTextPipe } from './common/input-text.pipe';
 import { createValidationPipe } from './common/validation.pipe';
+import { httpMetrics, registerQueueMetrics } from './operations/operational-metrics';
+import { mountQueueDashboard } from './operations/queue-dashboard';
 
 export const BODY_LIMIT = '1mb';
 
@@ -34,6 +36,7 @@ function requireJson(request: Request, _response: Response, next: NextFunction):
 
 /** Everything the HTTP app needs beyond its modules; shared by `main.ts`, the tests and the benchmarks. */
 export function configureApp(app: NestExpressApplication): void {
+  app.use(httpMetrics);
   app.use(requireJson);
   app.useBodyParser('json', {
     limit: BODY_LIMIT,
@@ -66,5 +69,7 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
     ),
   });
   configureApp(app);
+  mountQueueDashboard(app, config);
+  registerQueueMetrics(app);
   return app;
 }

@@ -26,6 +26,7 @@ import { SlaService } from '../sla/sla.service';
 import { Ticket } from '../tickets/ticket.entity';
 import type { ActorType } from '../tickets/ticket-vocabulary';
 import { TicketWriter } from '../tickets/ticket-writer.service';
+import { recordPushback, recordRateLimitWait } from '../operations/hub-metrics';
 import { OutboxService } from '../webhooks/outbox.service';
 import { DECISION_KEYS, decisionScope, decisionTookEffect } from './action-rules';
 import { toActionView, type ActionView } from './action-view';
@@ -220,6 +221,7 @@ export class ActionsService {
     const limiter = this.limiters.forConnection(resolved.connection);
     const wait = await limiter.delayFor(1);
     if (wait > MAX_INLINE_RATE_WAIT_MS) {
+      recordRateLimitWait(resolved.connection.platform, wait);
       await this.enqueue(action.id, wait, Date.now());
       return;
     }
@@ -250,6 +252,7 @@ export class ActionsService {
         const outcome = await adapter.perform(context, this.adapterAction(action), ticket, {
           idempotencyKey: action.id,
         });
+        recordPushback(resolved.connection.platform, action.type, 'OK');
         const updatedCase =
           outcome.updatedCase ??
           (adapter.fetchCase
@@ -262,6 +265,7 @@ export class ActionsService {
           error instanceof AdapterError
             ? error
             : new AdapterError(AdapterErrorCode.TEMPORARY, (error as Error).message);
+        recordPushback(resolved.connection.platform, action.type, failure.code);
         if (failure.code === AdapterErrorCode.CONFLICT && action.conflictRetries === 0 && adapter.fetchCase) {
           const fresh = await adapter.fetchCase(context, ticket.externalId, ticket.externalOrderId);
           await this.ingestion.ingestCase(resolved.connection, fresh, { type: 'pull' });

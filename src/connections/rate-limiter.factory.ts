@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Queue } from 'bull';
 import type { AppConfig } from '../../config/env.config';
 import { APP_CONFIG } from '../config.module';
+import { recordRateLimitWait } from '../operations/hub-metrics';
 import { QueueName } from '../queue/queue.constants';
 import { AdapterRegistry } from './adapter-registry.service';
 import type { Connection } from './connection.entity';
@@ -23,6 +24,10 @@ export class RateLimiterFactory {
       this.queue.client,
       `${this.config.queuePrefix}:ratelimit:${connection.id}`,
       requestsPerSecond,
+      (ms) => {
+        recordRateLimitWait(connection.platform, ms);
+        return new Promise((resolve) => setTimeout(resolve, ms));
+      },
     );
   }
 }

@@ -24,6 +24,7 @@ import { JobName, QueueName } from '../queue/queue.constants';
 import { RoutingService } from '../routing/routing.service';
 import { TicketWriter, type TimelineEntry, type UpsertOutcome } from '../tickets/ticket-writer.service';
 import type { DomainEvent } from '../webhooks/domain-event.types';
+import { recordInboundEventFailed, recordInboundEvents } from '../operations/hub-metrics';
 import { OutboxService } from '../webhooks/outbox.service';
 import type { ListEventsQuery } from './dto/list-events.query';
 import { InboundEvent } from './inbound-event.entity';
@@ -101,6 +102,7 @@ export class IngestionService {
       throw error;
     }
     const storedIds = await this.storeEvents(resolved.connection, verified.events);
+    recordInboundEvents(platform, storedIds.length, verified.events.length - storedIds.length);
     await this.enqueue(storedIds);
     return {
       status: verified.reply?.status ?? 200,
@@ -146,9 +148,10 @@ export class IngestionService {
    * `events?status=failed` and retryable, while the page they came with is ingested without them.
    */
   async storeUnmapped(
-    connection: Pick<Connection, 'id' | 'tenantId'>,
+    connection: Pick<Connection, 'id' | 'tenantId' | 'platform'>,
     unmapped: UnmappedCase[],
   ): Promise<void> {
+    if (unmapped.length > 0) recordInboundEventFailed(connection.platform, unmapped.length);
     for (const { event, error } of unmapped) {
       this.logger.warn(
         `connection ${connection.id}: pulled case ${event.externalId ?? '?'} not mapped: ${error}`,
@@ -225,6 +228,7 @@ export class IngestionService {
         [AdapterErrorCode.INVALID, AdapterErrorCode.UNSUPPORTED].includes(error.code);
       if (permanent || finalAttempt) {
         await this.finish(event.id, 'failed', null, (error as Error).message);
+        recordInboundEventFailed(resolved.connection.platform);
         return;
       }
       await this.dataSource.query(

@@ -33,6 +33,7 @@ import {
   type ClockRow,
   type StoredClock,
 } from './ticket-clock';
+import { recordSlaAlert } from '../operations/hub-metrics';
 
 export interface SlaCheckJob {
   ticketId: string;
@@ -233,6 +234,7 @@ export class SlaService {
       ],
     )) as [{ version: number }[], number];
     if (updated[1] === 0) return null;
+    for (const alert of due) recordSlaAlert(alert.target, alert.kind);
     // The alert changed the ticket (SLA state, and on a breach its severity and department), so subscribers
     // that mirror tickets hear it as an update too, with the version they must now hold.
     events.push({

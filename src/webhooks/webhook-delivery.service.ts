@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { signStandardWebhook } from '../../adapters/shared/standard-webhooks';
 import type { AppConfig } from '../../config/env.config';
 import { APP_CONFIG } from '../config.module';
+import { recordWebhookDelivery } from '../operations/hub-metrics';
 import { OutboxService } from './outbox.service';
 import { DeliveryHttpClient } from './delivery-http-client';
 import { assertPublicUrl, webhookUrlPolicy } from './url-guard';
@@ -126,6 +127,7 @@ export class WebhookDeliveryService {
     const result = await this.attempt(subscription, delivery);
     if (result.ok) {
       await this.record(delivery, 'succeeded', result, null, true);
+      recordWebhookDelivery('succeeded', delivery.eventCreatedAt);
       if (subscription.failingSince) {
         await this.dataSource.query(`UPDATE webhook_subscriptions SET failing_since = NULL WHERE id = $1`, [
           subscription.id,
@@ -137,9 +139,11 @@ export class WebhookDeliveryService {
     const scheduled = RETRY_SCHEDULE_MS[attempts - 1];
     if (scheduled === undefined) {
       await this.record(delivery, 'failed', result, null, true);
+      recordWebhookDelivery('failed');
     } else {
       const delay = Math.max(scheduled, result.retryAfterMs ?? 0);
       await this.record(delivery, 'retrying', result, new Date(Date.now() + delay), true);
+      recordWebhookDelivery('retrying');
       await this.subscriptions.enqueue(delivery.id, delay, attempts);
     }
     await this.noteFailure(subscription);
