@@ -1,8 +1,10 @@
 import type { ActionType, MarketplaceSandbox, TicketStage } from '../adapters/contract';
 import type { JdSandbox } from '../adapters/jd/jd.sandbox';
+import { SANDBOX_SMS_THRESHOLD_FEN, type TaobaoSandbox } from '../adapters/taobao/taobao.sandbox';
 import { createSandboxes } from '../adapters/sandboxes';
 import { STAGES_AFTER } from '../src/actions/action-rules';
 import { createTenant, eventually, TestHub, type TenantSession } from './support/test-app';
+import { WebhookReceiver } from './support/webhook-receiver';
 
 interface TicketBody {
   id: string;
@@ -31,7 +33,7 @@ describe('marketplaces: every adapter against its sandbox', () => {
   const connections = new Map<string, string>();
 
   beforeAll(async () => {
-    hub = await TestHub.start({ HUB_SCHEDULER_INTERVAL_MS: '1000' });
+    hub = await TestHub.start({ HUB_SCHEDULER_INTERVAL_MS: '1000', HUB_ALLOW_PRIVATE_WEBHOOK_URLS: 'true' });
     tenant = await createTenant(hub);
     const listed = await hub.http.get('/v1/platforms').set(tenant.auth).expect(200);
     platforms = new Map(
@@ -250,4 +252,88 @@ describe('marketplaces: every adapter against its sandbox', () => {
     const ticket = (await tickets('jd')).find((item) => item.externalId === odd);
     expect(ticket?.stage).toBe('refunded');
   }, 120_000);
+
+  it('holds a large Taobao refund for the SMS code, tells subscribers, and completes it with the code', async () => {
+    const receiver = new WebhookReceiver();
+    await receiver.start();
+    try {
+      await hub.http
+        .post('/v1/webhook-subscriptions')
+        .set(tenant.auth)
+        .send({ url: receiver.url, events: ['action.needs_verification'] })
+        .expect(201);
+      const taobao = sandboxes.find((sandbox) => sandbox.platform === 'taobao') as TaobaoSandbox;
+      const [refundId] = await taobao.generateCases(1);
+      taobao.modifyRefund(refundId, { refundFen: SANDBOX_SMS_THRESHOLD_FEN + 100 });
+      const ticket = (await syncAndWait(taobao, [refundId])).find((item) => item.externalId === refundId)!;
+      const requested = await hub.http
+        .post(`/v1/tickets/${ticket.id}/actions`)
+        .set(tenant.auth)
+        .send({ type: 'approve_refund' })
+        .expect(202);
+      const actionId = requested.body.id as string;
+      const actionWith = (message: RegExp) =>
+        eventually(
+          async () => {
+            const current = await hub.http.get(`/v1/actions/${actionId}`).set(tenant.auth).expect(200);
+            const held = current.body.status === 'needs_verification';
+            return held && message.test(String(current.body.verification?.message))
+              ? current.body
+              : undefined;
+          },
+          30_000,
+          `action ${actionId} held with ${String(message)}`,
+        );
+      await actionWith(/已向卖家手机发送短信验证码/);
+      const told = await eventually(
+        async () =>
+          receiver.received.find(
+            (hook) => hook.json.type === 'action.needs_verification' && hook.json.data.actionId === actionId,
+          ),
+        30_000,
+        'the action.needs_verification webhook',
+      );
+      expect(told.json.data.message).toContain('短信验证码');
+      await hub.http
+        .post(`/v1/actions/${actionId}/verify`)
+        .set(tenant.auth)
+        .send({ code: '000000' })
+        .expect(202);
+      await actionWith(/验证码错误/);
+      await hub.http
+        .post(`/v1/actions/${actionId}/verify`)
+        .set(tenant.auth)
+        .send({ code: taobao.smsCodeFor(refundId) })
+        .expect(202);
+      const done = await eventually(
+        async () => {
+          const current = await hub.http.get(`/v1/actions/${actionId}`).set(tenant.auth).expect(200);
+          return current.body.status === 'succeeded' ? current.body : undefined;
+        },
+        30_000,
+        'the verified refund agreed',
+      );
+      expect(done.verification).toBeNull();
+      expect(taobao.caseState(refundId)?.status).toBe('SUCCESS');
+      await hub.http
+        .post(`/v1/actions/${actionId}/verify`)
+        .set(tenant.auth)
+        .send({ code: '123456' })
+        .expect(409);
+    } finally {
+      await receiver.stop();
+    }
+  }, 120_000);
+
+  it('answers a text reply on Taobao with 422 and the reason', async () => {
+    const taobao = sandboxes.find((sandbox) => sandbox.platform === 'taobao')!;
+    const [refundId] = await taobao.generateCases(1);
+    const ticket = (await syncAndWait(taobao, [refundId])).find((item) => item.externalId === refundId)!;
+    const refused = await hub.http
+      .post(`/v1/tickets/${ticket.id}/replies`)
+      .set(tenant.auth)
+      .send({ text: '您好，请补充商品破损照片' })
+      .expect(422);
+    expect(refused.body.message).toContain('requires a JPG/GIF/PNG');
+  });
 });

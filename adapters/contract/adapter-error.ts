@@ -7,6 +7,8 @@ export enum AdapterErrorCode {
   CONFLICT = 'CONFLICT',
   INVALID = 'INVALID',
   UNSUPPORTED = 'UNSUPPORTED',
+  /** The platform holds the decision until the seller passes on a code it sent them (TOP's SMS code). */
+  VERIFICATION_REQUIRED = 'VERIFICATION_REQUIRED',
 }
 
 export interface UpstreamErrorDetail {

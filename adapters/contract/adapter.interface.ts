@@ -103,6 +103,8 @@ export interface ActionOutcome {
 export interface PerformOptions {
   /** Stable across every retry of one decision; sent upstream where the platform deduplicates on it. */
   idempotencyKey: string;
+  /** The code the seller received after the platform asked for one (VERIFICATION_REQUIRED). */
+  verificationCode?: string;
 }
 
 export interface CredentialField {
@@ -118,6 +120,8 @@ export interface AdapterCapabilities {
   actions: readonly ActionType[];
   /** Which stages each action may be taken from; an action missing here is allowed from any stage. */
   actionStages: Partial<Record<ActionType, readonly TicketStage[]>>;
+  /** Why an action the hub knows is not offered on this platform, for the 422 an agent sees. */
+  unsupportedReasons?: Partial<Record<ActionType, string>>;
   rateLimit: { requestsPerSecond: number; note: string };
   credentials: readonly CredentialField[];
   docs: string;

@@ -12,7 +12,12 @@ import {
   type TicketForAction,
 } from '../contract';
 import { parseLosslessJson } from '../shared/lossless-json';
-import { TaobaoAdapter, TOP_PULL_WINDOW } from './taobao.adapter';
+import {
+  TaobaoAdapter,
+  TOP_PULL_WINDOW,
+  TOP_RETURN_AGREE_REMARK,
+  TOP_REVIEW_MESSAGE,
+} from './taobao.adapter';
 import { mapTopRefund, topKind, topStage } from './taobao.mapper';
 import { TOP_METHODS, TOP_REFUND_FIELDS, type TopMethod, type TopRefund } from './taobao.types';
 import { guardNock, rejection } from '../shared/testing/nock-guard';
@@ -104,6 +109,20 @@ const ticket = (overrides: Partial<TicketForAction> = {}): TicketForAction => ({
 });
 
 const { unmatched } = guardNock();
+
+/** The review that flags a Tmall refund for the batch agree, as the adapter sends it first. */
+const review = () =>
+  signedForm(TOP_METHODS.refundReview, {
+    refund_id: REFUND_ID,
+    operator: '沙箱旗舰店',
+    refund_phase: 'aftersale',
+    refund_version: '1763888500123',
+    result: 'true',
+    message: TOP_REVIEW_MESSAGE,
+  });
+const reviewed = '{"rp_refund_review_response":{"is_success":true}}';
+/** A Taobao (C shop) refund: no refund_phase. */
+const taobaoTicket = (overrides: Partial<TicketForAction> = {}) => ticket({ raw: {}, ...overrides });
 
 describe('Taobao mapping', () => {
   it('normalises a refund: exact ids, yuan strings in fen, GMT+8 times, refund_version', () => {
@@ -231,8 +250,10 @@ describe('TaobaoAdapter.pull', () => {
 });
 
 describe('TaobaoAdapter.perform', () => {
-  it('agrees a Tmall refund in fen as refund_id|fen|version|phase, then re-reads it', async () => {
+  it('reviews a Tmall refund, agrees it in fen as refund_id|fen|version|phase, then re-reads it', async () => {
     const scope = gateway()
+      .post(ROUTER, review())
+      .reply(200, reviewed)
       .post(
         ROUTER,
         signedForm(TOP_METHODS.refundsAgree, {
@@ -270,7 +291,7 @@ describe('TaobaoAdapter.perform', () => {
     await adapter.perform(
       context(),
       { type: 'approve_refund', amount: null },
-      ticket({ platformVersion: null, raw: { refund_version: 1763888500123 } }),
+      taobaoTicket({ platformVersion: null, raw: { refund_version: 1763888500123 } }),
     );
     expect(scope.isDone()).toBe(true);
   });
@@ -280,8 +301,12 @@ describe('TaobaoAdapter.perform', () => {
       refund_infos: `${REFUND_ID}|20007|1763888500123|aftersale`,
     });
     const scope = gateway()
+      .post(ROUTER, review())
+      .reply(200, reviewed)
       .post(ROUTER, agree)
       .reply(200, fixture('rp-refunds-agree-stale.json'))
+      .post(ROUTER, review())
+      .reply(200, reviewed)
       .post(ROUTER, agree)
       .reply(
         200,
@@ -300,6 +325,8 @@ describe('TaobaoAdapter.perform', () => {
 
   it('maps a stale refund_version error envelope to CONFLICT', async () => {
     const scope = gateway()
+      .post(ROUTER, review())
+      .reply(200, reviewed)
       .post(
         ROUTER,
         signedForm(TOP_METHODS.refundsAgree, { refund_infos: `${REFUND_ID}|20007|1763888500123|aftersale` }),
@@ -314,6 +341,8 @@ describe('TaobaoAdapter.perform', () => {
 
   it('still reports the agree when the re-read after it is throttled', async () => {
     const scope = gateway()
+      .post(ROUTER, review())
+      .reply(200, reviewed)
       .post(
         ROUTER,
         signedForm(TOP_METHODS.refundsAgree, { refund_infos: `${REFUND_ID}|20007|1763888500123|aftersale` }),
@@ -340,15 +369,45 @@ describe('TaobaoAdapter.perform', () => {
     expect(unmatched).toEqual([]);
   });
 
-  it('refuses a refund with the message, the Tmall lock and a numeric refuse reason, then re-reads', async () => {
+  it('asks for the SMS code when a large agree is held, and sends it with the second call', async () => {
+    const info = `${REFUND_ID}|20007|1763888500123`;
+    const scope = gateway()
+      .post(ROUTER, signedForm(TOP_METHODS.refundsAgree, { refund_infos: info }))
+      .reply(
+        200,
+        '{"error_response":{"code":15,"msg":"Remote service error","sub_code":"isv.refund-need-verify-code","sub_msg":"已向卖家手机发送短信验证码"}}',
+      )
+      .post(ROUTER, signedForm(TOP_METHODS.refundsAgree, { refund_infos: info, code: '520131' }))
+      .reply(200, fixture('rp-refunds-agree.json'))
+      .post(ROUTER, refundGet())
+      .reply(200, fixture('refund-get.json'));
+    const approve = { type: 'approve_refund', amount: null } as const;
+    const held = await rejection(adapter.perform(context(), approve, taobaoTicket()));
+    expect(held).toMatchObject({
+      code: AdapterErrorCode.VERIFICATION_REQUIRED,
+      message: '已向卖家手机发送短信验证码',
+    });
+    const outcome = await adapter.perform(context(), approve, taobaoTicket(), {
+      idempotencyKey: 'act-1',
+      verificationCode: '520131',
+    });
+    expect(scope.isDone()).toBe(true);
+    expect(outcome.updatedCase?.externalId).toBe(REFUND_ID);
+  });
+
+  it('refuses more than TOP agrees in one call without calling', async () => {
+    const tooMuch = { type: 'approve_refund', amount: { amountMinor: 600_001, currency: 'CNY' } } as const;
+    expect((await rejection(adapter.perform(context(), tooMuch, taobaoTicket()))).message).toContain('¥6000');
+    expect(unmatched).toEqual([]);
+  });
+
+  it('refuses a Taobao refund with the message and a numeric refuse reason, then re-reads', async () => {
     const scope = gateway()
       .post(
         ROUTER,
         signedForm(TOP_METHODS.refundRefuse, {
           refund_id: REFUND_ID,
           refuse_message: '商品已影响二次销售',
-          refund_phase: 'aftersale',
-          refund_version: '1763888500123',
           refuse_reason_id: '4010',
         }),
       )
@@ -361,13 +420,24 @@ describe('TaobaoAdapter.perform', () => {
     const outcome = await adapter.perform(
       context(),
       { type: 'refuse_refund', reason: ' 商品已影响二次销售 ', reasonCode: '4010' },
-      ticket(),
+      taobaoTicket(),
     );
     expect(scope.isDone()).toBe(true);
     expect(outcome.updatedCase?.externalId).toBe(REFUND_ID);
   });
 
-  it('agrees a return with the saved address id and the address spelled out, then re-reads', async () => {
+  it.each<[string, TicketForAction]>([
+    ['a Tmall refund, which needs refuse_proof', ticket()],
+    ['a refund before shipment', taobaoTicket({ raw: { order_status: 'WAIT_SELLER_SEND_GOODS' } })],
+    ['a seven-day no-reason return', taobaoTicket({ raw: { reason: '七天无理由退换货' } })],
+  ])('does not refuse %s, without calling', async (_, target) => {
+    const refusal = { type: 'refuse_refund', reason: '商品已影响二次销售', reasonCode: null } as const;
+    const error = await rejection(adapter.perform(context(), refusal, target));
+    expect([AdapterErrorCode.UNSUPPORTED, AdapterErrorCode.INVALID]).toContain(error.code);
+    expect(unmatched).toEqual([]);
+  });
+
+  it('agrees a Tmall return with the saved address id, the remark and the address spelled out, then re-reads', async () => {
     const scope = gateway()
       .post(
         ROUTER,
@@ -375,6 +445,7 @@ describe('TaobaoAdapter.perform', () => {
           refund_id: REFUND_ID,
           refund_phase: 'aftersale',
           refund_version: '1763888500123',
+          remark: TOP_RETURN_AGREE_REMARK,
           seller_address_id: '60021',
           name: '张三',
           address: '浙江省杭州市余杭区文一西路969号',
@@ -407,37 +478,31 @@ describe('TaobaoAdapter.perform', () => {
     expect(outcome.updatedCase?.externalId).toBe(REFUND_ID);
   });
 
-  it('adds a refund message without re-reading the case', async () => {
-    const scope = gateway()
-      .post(
-        ROUTER,
-        signedForm(TOP_METHODS.refundMessageAdd, { refund_id: REFUND_ID, content: '已联系快递核实' }),
-      )
-      .reply(
-        200,
-        '{"refund_message_add_response":{"refund_message":{"id":7091800003790954100,"created":"2026-11-23 17:06:00"}}}',
-      );
-    const outcome = await adapter.perform(
-      context(),
-      { type: 'send_message', text: '已联系快递核实' },
-      ticket(),
+  it('offers no text messages, since taobao.refund.message.add requires an image', async () => {
+    expect(adapter.capabilities.actions).not.toContain('send_message');
+    expect(adapter.capabilities.unsupportedReasons?.send_message).toContain('image');
+    const error = await rejection(
+      adapter.perform(context(), { type: 'send_message', text: '已联系快递核实' }, ticket()),
     );
-    expect(scope.isDone()).toBe(true);
-    expect(outcome).toEqual({
-      response: { refund_message: { id: '7091800003790954100', created: '2026-11-23 17:06:00' } },
-      updatedCase: null,
-    });
+    expect(error.code).toBe(AdapterErrorCode.UNSUPPORTED);
+    expect(unmatched).toEqual([]);
   });
 
-  it('checks refusal text, message size and return address before calling', async () => {
-    const perform = (action: AdapterAction) => rejection(adapter.perform(context(), action, ticket()));
+  it('checks refusal text and return address before calling', async () => {
+    const perform = (action: AdapterAction) => rejection(adapter.perform(context(), action, taobaoTicket()));
     expect((await perform({ type: 'refuse_refund', reason: '不', reasonCode: null })).code).toBe(
       AdapterErrorCode.INVALID,
     );
-    // TOP counts the limit in UTF-8 bytes: 134 characters of three bytes each are 402.
-    expect((await perform({ type: 'send_message', text: '退'.repeat(134) })).code).toBe(
-      AdapterErrorCode.INVALID,
-    );
+    const noPostcode = await perform({
+      type: 'approve_return',
+      returnAddress: {
+        name: '张三',
+        phone: '13800000000',
+        address: '文一西路969号',
+        externalAddressId: '60021',
+      },
+    });
+    expect(noPostcode.message).toContain('post');
     const noAddress = await perform({ type: 'approve_return', returnAddress: null });
     expect(noAddress.message).toContain('seller_address_id');
     expect(unmatched).toEqual([]);

@@ -10,6 +10,7 @@ import {
   type InboundEventDraft,
   type MarketplaceAdapter,
   type NormalizedCase,
+  type PerformOptions,
   type PullPage,
   type TicketForAction,
   type VerifiedPush,
@@ -19,7 +20,7 @@ import { parseWindowCursor, type WindowCursor } from '../shared/window-cursor';
 import { formatGmt8 } from '../shared/china-time';
 import { idString, parseLosslessJson, stringifyLosslessJson } from '../shared/lossless-json';
 import { TaobaoClient } from './taobao.client';
-import { topOperationRefused } from './taobao.errors';
+import { TOP_SMS_CODE_MESSAGE, topOperationRefused } from './taobao.errors';
 import { mapTopRefund } from './taobao.mapper';
 import {
   TOP_METHODS,
@@ -27,8 +28,8 @@ import {
   type TopRefund,
   type TopRefundGetResponse,
   type TopRefundMappingResult,
-  type TopRefundMessageAddResponse,
   type TopRefundMessageContent,
+  type TopRefundReviewResponse,
   type TopRefundRefuseResponse,
   type TopRefundsAgreeResponse,
   type TopRefundsReceiveGetResponse,
@@ -57,8 +58,47 @@ export const TOP_REFUND_TOPIC_PREFIX = 'taobao_refund_';
 /** [U] How a failed line of `taobao.rp.refunds.agree` says the refund_version is stale. */
 export const TOP_STALE_VERSION_MESSAGE = /version|版本/i;
 
-/** `refuse_message` must be 2–200 characters; `taobao.refund.message.add` content at most 400 bytes. */
-export const TOP_TEXT_LIMITS = { refuseMin: 2, refuseMax: 200, messageBytes: 400 };
+/** `refuse_message` must be 2–200 characters. */
+export const TOP_TEXT_LIMITS = { refuseMin: 2, refuseMax: 200 };
+
+/**
+ * `taobao.rp.refunds.agree` moves at most ¥6000 per call on Taobao and ¥10000 on Tmall (its TOP description:
+ * 淘宝退款一次最多能退20笔，总金额不超过6000元；天猫退款一次最多能退30笔，总金额不超过10000元).
+ */
+export const TOP_AGREE_LIMIT_FEN = { taobao: 600_000, tmall: 1_000_000 };
+
+/**
+ * Tmall refunds are reviewed before the batch agree: `taobao.rp.refund.review` "marks whether the refund may be
+ * used for batch refunds; Tmall orders only" (TOP description, in bububa/opentaobao and the official Java SDK
+ * `RpRefundReviewRequest`), and `taobao.rp.refunds.agree` is that batch refund. One open-source OMS calls it
+ * before agreeing. [U] Whether an unreviewed Tmall refund is refused outright is not published.
+ */
+export const TOP_TMALL_REVIEW_BEFORE_AGREE = true;
+export const TOP_REVIEW_MESSAGE = '审核通过，同意退款';
+
+/** `remark` is required by `taobao.rp.returngoods.agree` on Tmall; the buyer reads it. */
+export const TOP_RETURN_AGREE_REMARK = '同意退货，请按退货地址寄回商品并填写物流单号';
+
+/** `order_status` of an order not shipped yet: TOP refuses `taobao.refund.refuse` then. */
+export const TOP_ORDER_NOT_SHIPPED = 'WAIT_SELLER_SEND_GOODS';
+
+/**
+ * [U] A seven-day no-reason return, which `taobao.refund.refuse` does not allow: TOP's refund has no flag for it
+ * in the fields read here, so the buyer's chosen reason is matched.
+ */
+export const TOP_NO_REASON_RETURN = /七天无理由/;
+
+/**
+ * Tmall (B shops) and Taobao (C shops) take different parameters. The connection may say which it is
+ * (`shopType`: tmall | taobao); otherwise a refund that carries `refund_phase` is taken for Tmall, since TOP
+ * documents the phase as required for Tmall and unused on Taobao.
+ */
+function isTmall(ctx: AdapterContext, raw: Partial<TopRefund>): boolean {
+  const declared = ctx.connection.credentials.shopType;
+  if (declared === 'tmall') return true;
+  if (declared === 'taobao') return false;
+  return Boolean(raw.refund_phase);
+}
 
 /** [U] TOP quotas are per app and per API per day; this per-connection pace stays well inside them. */
 export const TOP_REQUESTS_PER_SECOND = 10;
@@ -80,8 +120,17 @@ function mappingResults(response: TopRefundsAgreeResponse): TopRefundMappingResu
 /**
  * Taobao / Tmall Open Platform (https://open.taobao.com/api.htm?docId=52&docType=2).
  * Refunds are pulled by modified time and consumed from TMC (`taobao.tmc.messages.consume` + confirm); TOP has
- * no HTTP push, so `verifyWebhook` refuses everything. Tmall `refuse_proof` images are not sent, so refusing a
- * Tmall refund that needs proof is refused upstream and reported as INVALID.
+ * no HTTP push, so `verifyWebhook` refuses everything.
+ *
+ * Corrections to the shared reference, from the TOP metadata (bububa/opentaobao) and the official SDKs:
+ * - `taobao.refund.message.add` is "create a refund message / evidence" (创建退款留言/凭证) and its `image` is
+ *   required. The hub's replies are text, and a picture generated from the text would be filed as evidence in
+ *   the case the platform arbitrates on, so text replies are not offered on Taobao: the reply answers 422.
+ * - `taobao.refund.refuse` needs `refuse_proof` (an image) on Tmall, so Tmall refusals stay in the console; it is
+ *   not allowed before shipment nor for seven-day no-reason returns, which are refused here without a call.
+ * - `taobao.rp.returngoods.agree` needs `remark` on Tmall and `post` on Taobao.
+ * - `taobao.rp.refunds.agree` works only with a sub-account session, and above some amount answers a failure
+ *   and texts the seller a code; the action then waits (VERIFICATION_REQUIRED) for that code.
  */
 export class TaobaoAdapter implements MarketplaceAdapter {
   readonly capabilities: AdapterCapabilities = {
@@ -89,11 +138,15 @@ export class TaobaoAdapter implements MarketplaceAdapter {
     displayName: 'Taobao / Tmall (TOP)',
     push: 'message-channel',
     pull: true,
-    actions: ['approve_refund', 'refuse_refund', 'approve_return', 'send_message'],
+    actions: ['approve_refund', 'refuse_refund', 'approve_return'],
     actionStages: {
       approve_refund: ['requested', 'return_shipped', 'return_received'],
       refuse_refund: ['requested', 'return_shipped', 'return_received'],
       approve_return: ['requested'],
+    },
+    unsupportedReasons: {
+      send_message:
+        'Taobao takes refund messages only as evidence with an image (taobao.refund.message.add requires a JPG/GIF/PNG up to 500 KB); text replies are not sent',
     },
     rateLimit: {
       requestsPerSecond: TOP_REQUESTS_PER_SECOND,
@@ -104,6 +157,8 @@ export class TaobaoAdapter implements MarketplaceAdapter {
       { name: 'appSecret', required: true },
       { name: 'sessionKey', required: true },
       { name: 'signMethod', required: false },
+      { name: 'shopType', required: false },
+      { name: 'operatorName', required: false },
     ],
     docs: 'https://open.taobao.com/api.htm?docId=52&docType=2',
   };
@@ -207,27 +262,63 @@ export class TaobaoAdapter implements MarketplaceAdapter {
   }
 
   /** TOP takes no idempotency key; refund_version on agree, refuse and return-agree is the platform's lock. */
-  async perform(ctx: AdapterContext, action: AdapterAction, ticket: TicketForAction): Promise<ActionOutcome> {
+  async perform(
+    ctx: AdapterContext,
+    action: AdapterAction,
+    ticket: TicketForAction,
+    options?: PerformOptions,
+  ): Promise<ActionOutcome> {
     const client = new TaobaoClient(ctx);
     const raw = rawRefund(ticket);
     const version = ticket.platformVersion ?? idString(raw.refund_version);
     const phase = raw.refund_phase ?? '';
-    const tmallLock = { refund_phase: phase, refund_version: version ?? '' };
+    const tmall = isTmall(ctx, raw);
+    // Taobao takes neither; Tmall requires both on refuse and return-agree.
+    const tmallLock: Record<string, string> = tmall
+      ? { refund_phase: phase, refund_version: version ?? '' }
+      : {};
     switch (action.type) {
       case 'approve_refund': {
         const amount = action.amount ?? ticket.requestedAmount;
         if (!amount) throw invalid('no amount to agree: the ticket has no requested amount');
         if (amount.currency !== 'CNY') throw invalid(`TOP refunds are in CNY, not ${amount.currency}`);
         if (!version) throw invalid('taobao.rp.refunds.agree needs the refund_version; re-read the case');
-        const info = [ticket.externalId, amount.amountMinor, version, ...(phase ? [phase] : [])].join('|');
+        const limit = tmall ? TOP_AGREE_LIMIT_FEN.tmall : TOP_AGREE_LIMIT_FEN.taobao;
+        if (amount.amountMinor > limit) {
+          throw invalid(
+            `taobao.rp.refunds.agree takes at most ¥${limit / 100} per call on ${tmall ? 'Tmall' : 'Taobao'}`,
+          );
+        }
+        if (tmall && TOP_TMALL_REVIEW_BEFORE_AGREE && !options?.verificationCode) {
+          const reviewed = await client.call<TopRefundReviewResponse>(TOP_METHODS.refundReview, {
+            refund_id: ticket.externalId,
+            operator: ctx.connection.credentials.operatorName || ctx.connection.shopId,
+            ...tmallLock,
+            result: true,
+            message: TOP_REVIEW_MESSAGE,
+          });
+          if (reviewed.is_success === false) throw topOperationRefused(TOP_METHODS.refundReview, undefined);
+        }
+        const info = [
+          ticket.externalId,
+          amount.amountMinor,
+          version,
+          ...(tmall && phase ? [phase] : []),
+        ].join('|');
         const response = await client.call<TopRefundsAgreeResponse>(TOP_METHODS.refundsAgree, {
           refund_infos: info,
+          ...(options?.verificationCode ? { code: options.verificationCode } : {}),
         });
         const line = mappingResults(response).find(
           (result) => idString(result.refund_id) === ticket.externalId,
         );
         if (response.succ !== true || line?.succ === false) {
           const message = line?.message ?? response.message;
+          if (TOP_SMS_CODE_MESSAGE.test(message ?? '')) {
+            throw new AdapterError(AdapterErrorCode.VERIFICATION_REQUIRED, message ?? 'SMS code required', {
+              message,
+            });
+          }
           if (TOP_STALE_VERSION_MESSAGE.test(message ?? '')) {
             throw new AdapterError(AdapterErrorCode.CONFLICT, `taobao.rp.refunds.agree: ${message}`, {
               message,
@@ -238,6 +329,18 @@ export class TaobaoAdapter implements MarketplaceAdapter {
         return { response, updatedCase: await this.refetchAfterAction(ctx, ticket.externalId) };
       }
       case 'refuse_refund': {
+        if (tmall) {
+          throw new AdapterError(
+            AdapterErrorCode.UNSUPPORTED,
+            'taobao.refund.refuse needs refuse_proof (an image) on Tmall, and the hub carries no images; refuse in the seller console',
+          );
+        }
+        if (raw.order_status === TOP_ORDER_NOT_SHIPPED) {
+          throw invalid('TOP does not allow refusing a refund before the goods are shipped');
+        }
+        if (TOP_NO_REASON_RETURN.test(raw.reason ?? '')) {
+          throw invalid('TOP does not allow refusing a seven-day no-reason return');
+        }
         const text = action.reason.trim();
         if (text.length < TOP_TEXT_LIMITS.refuseMin || text.length > TOP_TEXT_LIMITS.refuseMax) {
           throw invalid(
@@ -260,12 +363,16 @@ export class TaobaoAdapter implements MarketplaceAdapter {
         if (!address?.externalAddressId) {
           throw invalid('taobao.rp.returngoods.agree needs the seller_address_id of a saved return address');
         }
+        if (!tmall && !address.postcode) {
+          throw invalid('taobao.rp.returngoods.agree needs the return address postcode (post) on Taobao');
+        }
         const fullAddress = [address.province, address.city, address.district, address.address]
           .filter((part) => part)
           .join('');
         const response = await client.call<TopReturnGoodsAgreeResponse>(TOP_METHODS.returnGoodsAgree, {
           refund_id: ticket.externalId,
           ...tmallLock,
+          ...(tmall ? { remark: TOP_RETURN_AGREE_REMARK } : {}),
           seller_address_id: address.externalAddressId,
           name: address.name,
           address: fullAddress,
@@ -277,22 +384,13 @@ export class TaobaoAdapter implements MarketplaceAdapter {
           throw topOperationRefused(TOP_METHODS.returnGoodsAgree, response.msg);
         return { response, updatedCase: await this.refetchAfterAction(ctx, ticket.externalId) };
       }
-      case 'send_message': {
-        if (!action.text.trim()) throw invalid('the message is empty');
-        if (Buffer.byteLength(action.text, 'utf8') > TOP_TEXT_LIMITS.messageBytes) {
-          throw invalid(`a refund message may be at most ${TOP_TEXT_LIMITS.messageBytes} bytes`);
-        }
-        const response = await client.call<TopRefundMessageAddResponse>(TOP_METHODS.refundMessageAdd, {
-          refund_id: ticket.externalId,
-          content: action.text,
-        });
-        return { response, updatedCase: null };
-      }
+      case 'send_message':
       case 'refuse_return':
       case 'confirm_return_received':
         throw new AdapterError(
           AdapterErrorCode.UNSUPPORTED,
-          `Taobao has no API the hub can use for ${action.type}; use the seller console`,
+          this.capabilities.unsupportedReasons?.[action.type] ??
+            `Taobao has no API the hub can use for ${action.type}; use the seller console`,
         );
     }
   }

@@ -38,6 +38,18 @@ export const TOP_STALE_VERSION_SUB_CODES: readonly string[] = [
 /** [U] Sub-codes for an unknown refund id. */
 export const TOP_NOT_FOUND_SUB_CODES: readonly string[] = ['isv.refund-not-exist'];
 
+/**
+ * `taobao.rp.refunds.agree` above some amount "returns a failure and sends an SMS code to the seller's phone; call
+ * again with the code" (the `code` parameter's description in the TOP metadata, reproduced by
+ * bububa/opentaobao and the official SDKs). [U] How that failure reads is not published: these sub-codes,
+ * or a message naming the SMS/verification code, mark it, and a wrong code is answered the same way.
+ */
+export const TOP_SMS_CODE_SUB_CODES: readonly string[] = [
+  'isv.refund-need-verify-code',
+  'isv.refund-verify-code-error',
+];
+export const TOP_SMS_CODE_MESSAGE = /验证码|verify[- ]?code|verification code|sms/i;
+
 /** "This ban will last for 12 more seconds" (the sub_msg of a frequency ban). */
 function banSeconds(text: string | undefined): number | undefined {
   const match = /last for (\d+) more seconds?/i.exec(text ?? '');
@@ -56,6 +68,9 @@ export function mapTopError(error: TopErrorResponse): AdapterError {
   }
   if (TOP_STALE_VERSION_SUB_CODES.includes(subCode)) {
     return new AdapterError(AdapterErrorCode.CONFLICT, message, upstream);
+  }
+  if (TOP_SMS_CODE_SUB_CODES.includes(subCode)) {
+    return new AdapterError(AdapterErrorCode.VERIFICATION_REQUIRED, error.sub_msg || message, upstream);
   }
   if (TOP_NOT_FOUND_SUB_CODES.includes(subCode)) {
     return new AdapterError(AdapterErrorCode.NOT_FOUND, message, upstream);

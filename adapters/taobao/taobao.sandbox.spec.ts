@@ -1,6 +1,8 @@
 import { AdapterErrorCode, UNLIMITED, type AdapterContext, type NormalizedCase } from '../contract';
 import { TaobaoAdapter } from './taobao.adapter';
-import { TaobaoSandbox } from './taobao.sandbox';
+import { TaobaoClient } from './taobao.client';
+import { SANDBOX_SMS_THRESHOLD_FEN, TaobaoSandbox } from './taobao.sandbox';
+import { TOP_METHODS } from './taobao.types';
 import { ticketOf, useSandbox } from '../shared/testing/sandbox';
 
 describe('TaobaoAdapter against TaobaoSandbox', () => {
@@ -97,7 +99,7 @@ describe('TaobaoAdapter against TaobaoSandbox', () => {
     await expect(
       adapter.perform(ctx(), { type: 'approve_refund', amount: null }, stale),
     ).rejects.toMatchObject({
-      code: AdapterErrorCode.INVALID,
+      code: AdapterErrorCode.CONFLICT,
     });
 
     await sandbox.advanceCases(50);
@@ -118,28 +120,102 @@ describe('TaobaoAdapter against TaobaoSandbox', () => {
     ).rejects.toMatchObject({ code: AdapterErrorCode.INVALID });
   });
 
-  it('refuses with a stale version as CONFLICT, then with the fresh one, and records a message', async () => {
+  it('refuses the calls the shared reference described, and takes the corrected ones (Tmall)', async () => {
     const [id] = await sandbox.generateCases(1);
     const item = await adapter.fetchCase(ctx(), id);
-    await adapter.perform(ctx(), { type: 'send_message', text: '您好，请补充商品破损照片' }, ticketOf(item));
-    expect(sandbox.caseState(id)?.messages.map((message) => message.content)).toEqual([
-      '您好，请补充商品破损照片',
+    const raw = item.raw as { refund_phase: string };
+    const client = new TaobaoClient(ctx());
+    const lock = {
+      refund_id: id,
+      refund_phase: raw.refund_phase,
+      refund_version: String(item.platformVersion),
+    };
+    // A text-only message: image is required.
+    await expect(
+      client.call(TOP_METHODS.refundMessageAdd, { refund_id: id, content: '您好，请补充商品破损照片' }),
+    ).rejects.toMatchObject({
+      upstream: { message: expect.stringContaining('isv.missing-parameter:image') },
+    });
+    // A Tmall refusal without refuse_proof.
+    await expect(
+      client.call(TOP_METHODS.refundRefuse, { ...lock, refuse_message: '商品已签收且完好' }),
+    ).rejects.toMatchObject({ upstream: { message: expect.stringContaining('refuse_proof') } });
+    // A Tmall agree of a refund nobody reviewed.
+    const info = `${id}|${item.requestedAmount!.amountMinor}|${item.platformVersion}|${raw.refund_phase}`;
+    const unreviewed = await client.call<{ succ: boolean; message: string }>(TOP_METHODS.refundsAgree, {
+      refund_infos: info,
+    });
+    expect(unreviewed).toMatchObject({ succ: false, message: expect.stringContaining('未审核') });
+    // The adapter reviews first, then agrees.
+    const agreed = await adapter.perform(ctx(), { type: 'approve_refund', amount: null }, ticketOf(item));
+    expect(agreed.updatedCase?.stage).toBe('refunded');
+    const methods = sandbox.calls().map((call) => call.apiMethod);
+    expect(methods.slice(-3)).toEqual([
+      'taobao.rp.refund.review',
+      'taobao.rp.refunds.agree',
+      'taobao.refund.get',
     ]);
-    await sandbox.advanceCases(1000);
+    // The adapter does not try a refusal it cannot make.
+    const [other] = await sandbox.generateCases(1);
     await expect(
       adapter.perform(
         ctx(),
         { type: 'refuse_refund', reason: '商品已签收且完好', reasonCode: null },
-        ticketOf(item),
+        ticketOf(await adapter.fetchCase(ctx(), other)),
       ),
-    ).rejects.toMatchObject({ code: AdapterErrorCode.CONFLICT });
-    const fresh = await adapter.fetchCase(ctx(), id);
-    const refused = await adapter.perform(
+    ).rejects.toMatchObject({ code: AdapterErrorCode.UNSUPPORTED });
+  });
+
+  it('refuses a Tmall return agree without remark, and takes the one the adapter sends', async () => {
+    let item: NormalizedCase | null = null;
+    for (let tries = 0; tries < 40 && item?.kind !== 'return_refund'; tries += 1) {
+      const [id] = await sandbox.generateCases(1);
+      item = await adapter.fetchCase(ctx(), id);
+    }
+    const raw = item!.raw as { refund_phase: string };
+    const form = {
+      refund_id: item!.externalId,
+      refund_phase: raw.refund_phase,
+      refund_version: String(item!.platformVersion),
+      seller_address_id: '88001',
+    };
+    await expect(new TaobaoClient(ctx()).call(TOP_METHODS.returnGoodsAgree, form)).rejects.toMatchObject({
+      upstream: { message: expect.stringContaining('isv.missing-parameter:remark') },
+    });
+    const approved = await adapter.perform(
       ctx(),
-      { type: 'refuse_refund', reason: '商品已签收且完好', reasonCode: null },
-      ticketOf(fresh),
+      {
+        type: 'approve_return',
+        returnAddress: {
+          name: '张三',
+          phone: '13800000000',
+          address: '文一西路969号',
+          externalAddressId: '88001',
+        },
+      },
+      ticketOf(item!),
     );
-    expect(refused.updatedCase?.stage).toBe('refused');
+    expect(approved.updatedCase?.stage).toBe('awaiting_return');
+  });
+
+  it('holds a large agree for the SMS code texted to the seller, and completes it with the code', async () => {
+    const [id] = await sandbox.generateCases(1);
+    sandbox.modifyRefund(id, { refundFen: SANDBOX_SMS_THRESHOLD_FEN + 100 });
+    const item = await adapter.fetchCase(ctx(), id);
+    const approve = { type: 'approve_refund', amount: null } as const;
+    await expect(adapter.perform(ctx(), approve, ticketOf(item))).rejects.toMatchObject({
+      code: AdapterErrorCode.VERIFICATION_REQUIRED,
+      message: expect.stringContaining('短信验证码'),
+    });
+    const code = sandbox.smsCodeFor(id)!;
+    await expect(
+      adapter.perform(ctx(), approve, ticketOf(item), { idempotencyKey: 'a', verificationCode: '000000' }),
+    ).rejects.toMatchObject({ code: AdapterErrorCode.VERIFICATION_REQUIRED });
+    const done = await adapter.perform(ctx(), approve, ticketOf(item), {
+      idempotencyKey: 'a',
+      verificationCode: code,
+    });
+    expect(done.updatedCase).toMatchObject({ stage: 'refunded' });
   });
 
   it('answers a wrong secret with code 25 and a wrong session with code 27, both AUTH', async () => {
@@ -174,5 +250,95 @@ describe('TaobaoAdapter against TaobaoSandbox', () => {
     sandbox.injectFault({ kind: 'server_error', times: 1 });
     await expect(adapter.fetchCase(ctx(), id)).rejects.toMatchObject({ code: AdapterErrorCode.TEMPORARY });
     await expect(adapter.fetchCase(ctx(), id)).resolves.toMatchObject({ externalId: id });
+  });
+});
+
+describe('TaobaoAdapter against a Taobao (C shop) sandbox', () => {
+  const sandbox = new TaobaoSandbox('taobao');
+  const adapter = new TaobaoAdapter();
+  const ctx = (): AdapterContext => ({
+    connection: {
+      id: 'c2',
+      tenantId: 't1',
+      platform: 'taobao',
+      shopId: sandbox.shopId,
+      apiBaseUrl: sandbox.url,
+      credentials: sandbox.credentials,
+    },
+    limiter: UNLIMITED,
+    now: () => new Date(),
+  });
+
+  useSandbox(sandbox);
+
+  it('refuses a shipped refund with the message alone, no Tmall phase or version', async () => {
+    const [id] = await sandbox.generateCases(1);
+    sandbox.modifyRefund(id, { reason: '质量问题' });
+    const refusal = { type: 'refuse_refund', reason: '商品已签收且完好', reasonCode: null } as const;
+    const refused = await adapter.perform(ctx(), refusal, ticketOf(await adapter.fetchCase(ctx(), id)));
+    expect(refused.updatedCase?.stage).toBe('refused');
+    const form = new URLSearchParams(
+      sandbox
+        .calls()
+        .filter((call) => call.apiMethod === 'taobao.refund.refuse')
+        .pop()?.body,
+    );
+    expect([form.get('refund_phase'), form.get('refund_version')]).toEqual([null, null]);
+  });
+
+  it('refuses a refusal before shipment and one of a seven-day no-reason return, without a call', async () => {
+    const [early, noReason] = await sandbox.generateCases(2);
+    sandbox.modifyRefund(early, { orderStatus: 'WAIT_SELLER_SEND_GOODS' });
+    sandbox.modifyRefund(noReason, { reason: '七天无理由退换货' });
+    const refusal = { type: 'refuse_refund', reason: '商品已签收且完好', reasonCode: null } as const;
+    const before = sandbox.calls().length;
+    for (const id of [early, noReason]) {
+      const item = await adapter.fetchCase(ctx(), id);
+      await expect(adapter.perform(ctx(), refusal, ticketOf(item))).rejects.toMatchObject({
+        code: AdapterErrorCode.INVALID,
+      });
+    }
+    const methods = sandbox
+      .calls()
+      .slice(before)
+      .map((call) => call.apiMethod);
+    expect(methods).toEqual(['taobao.refund.get', 'taobao.refund.get']);
+    // The platform itself refuses the same calls.
+    await expect(
+      new TaobaoClient(ctx()).call(TOP_METHODS.refundRefuse, {
+        refund_id: early,
+        refuse_message: '商品完好',
+      }),
+    ).rejects.toMatchObject({ upstream: { message: expect.stringContaining('未发货') } });
+  });
+
+  it('refuses a Taobao return agree without post, and agrees one with the postcode', async () => {
+    let item: NormalizedCase | null = null;
+    for (let tries = 0; tries < 40 && item?.kind !== 'return_refund'; tries += 1) {
+      const [id] = await sandbox.generateCases(1);
+      item = await adapter.fetchCase(ctx(), id);
+    }
+    const address = {
+      name: '张三',
+      phone: '13800000000',
+      address: '文一西路969号',
+      externalAddressId: '88001',
+    };
+    await expect(
+      new TaobaoClient(ctx()).call(TOP_METHODS.returnGoodsAgree, {
+        refund_id: item!.externalId,
+        seller_address_id: '88001',
+        name: '张三',
+        address: '文一西路969号',
+        tel: '13800000000',
+        mobile: '13800000000',
+      }),
+    ).rejects.toMatchObject({ upstream: { message: expect.stringContaining('isv.missing-parameter:post') } });
+    const approved = await adapter.perform(
+      ctx(),
+      { type: 'approve_return', returnAddress: { ...address, postcode: '311121' } },
+      ticketOf(item!),
+    );
+    expect(approved.updatedCase?.stage).toBe('awaiting_return');
   });
 });

@@ -52,6 +52,9 @@ export interface SandboxTopRefund {
   created: string;
   modified: string;
   refund_phase: 'onsale' | 'aftersale';
+  order_status: string;
+  /** Marked by `taobao.rp.refund.review` (Tmall): may be agreed in a batch. */
+  reviewed: boolean;
   refund_version: number;
   cs_status: number;
   dispute_type: string;
@@ -93,6 +96,8 @@ const DISPUTE_TYPES: Record<GeneratedReason['kind'], string> = {
 
 const AGREEABLE = ['WAIT_SELLER_AGREE', 'WAIT_SELLER_CONFIRM_GOODS'];
 const TIMESTAMP_TOLERANCE_MS = 10 * 60 * 1000;
+/** [U] Above this agreed amount the sandbox asks for an SMS code, as TOP does above an unpublished limit. */
+export const SANDBOX_SMS_THRESHOLD_FEN = 200_000;
 const SELLER_NICK = '沙箱旗舰店';
 /** What a buyer adds when modifying the request, once per refund. */
 const BUYER_NOTE = '（买家已补充说明）';
@@ -125,6 +130,7 @@ function missing(name: string): TopFailure {
 function wireRefund(refund: SandboxTopRefund): Record<string, unknown> {
   const fields: Record<string, unknown> = { ...refund };
   delete fields.messages;
+  delete fields.reviewed;
   return {
     ...fields,
     refund_id: BigInt(refund.refund_id),
@@ -147,6 +153,7 @@ export class TaobaoSandbox extends HttpSandbox implements MarketplaceSandbox {
   readonly platform = 'taobao' as const;
   readonly shopId = SELLER_NICK;
   readonly credentials: Record<string, string>;
+  private readonly smsCodes = new Map<string, string>();
   private readonly refunds = new Map<string, SandboxTopRefund>();
   private readonly queue: QueuedMessage[] = [];
   protected readonly http = new SandboxHttpServer(
@@ -154,13 +161,39 @@ export class TaobaoSandbox extends HttpSandbox implements MarketplaceSandbox {
     (request) => readParams(request).method ?? null,
   );
 
-  constructor() {
+  /** A Tmall shop (B) by default; a Taobao shop (C) takes different parameters on the same APIs. */
+  constructor(readonly shopType: 'tmall' | 'taobao' = 'tmall') {
     super();
     this.credentials = {
       appKey: String(20000000 + Math.floor(Math.random() * 9000000)),
       appSecret: randomBytes(16).toString('hex'),
       sessionKey: `6100${randomBytes(20).toString('hex')}`,
+      shopType,
     };
+  }
+
+  /** The code texted to the seller for a large agree of this refund, once asked for. */
+  smsCodeFor(refundId: string): string | undefined {
+    return this.smsCodes.get(refundId);
+  }
+
+  /** Changes what a refund asks for (and what the order looked like), as a buyer's modification would. */
+  modifyRefund(
+    refundId: string,
+    change: { refundFen?: number; orderStatus?: string; reason?: string },
+  ): void {
+    const refund = this.refunds.get(refundId);
+    if (!refund) throw new Error(`no refund ${refundId}`);
+    if (change.refundFen !== undefined) {
+      refund.refund_fee = minorToDecimal(change.refundFen, 'CNY');
+      refund.total_fee = minorToDecimal(
+        Math.max(change.refundFen, decimalToMinor(refund.total_fee, 'CNY')),
+        'CNY',
+      );
+    }
+    if (change.orderStatus) refund.order_status = change.orderStatus;
+    if (change.reason) refund.reason = change.reason;
+    this.enqueue([['taobao_refund_RefundBuyerModifyAgreement', this.touch(refund)]]);
   }
 
   override get url(): string {
@@ -255,6 +288,8 @@ export class TaobaoSandbox extends HttpSandbox implements MarketplaceSandbox {
       created: formatGmt8(now),
       modified: formatGmt8(now),
       refund_phase: reason.code === 'not_received' ? 'onsale' : 'aftersale',
+      order_status: 'WAIT_BUYER_CONFIRM_GOODS',
+      reviewed: false,
       refund_version: now.getTime(),
       cs_status: 1,
       dispute_type: DISPUTE_TYPES[reason.kind],
@@ -329,7 +364,7 @@ export class TaobaoSandbox extends HttpSandbox implements MarketplaceSandbox {
       const method = params.method;
       return {
         status: 200,
-        body: stringifyLosslessJson({ [topResponseKey(method)]: this.dispatch(method, params) }),
+        body: stringifyLosslessJson({ [topResponseKey(method)]: this.dispatch(method, params, request) }),
       };
     } catch (error) {
       if (!(error instanceof TopFailure)) throw error;
@@ -368,7 +403,7 @@ export class TaobaoSandbox extends HttpSandbox implements MarketplaceSandbox {
       throw new TopFailure(27, 'Invalid session', 'invalid-sessionkey');
   }
 
-  private dispatch(method: string, params: Record<string, string>): unknown {
+  private dispatch(method: string, params: Record<string, string>, request: SandboxRequest): unknown {
     switch (method) {
       case TOP_METHODS.refundsReceiveGet:
         return this.receiveGet(params);
@@ -382,7 +417,9 @@ export class TaobaoSandbox extends HttpSandbox implements MarketplaceSandbox {
       case TOP_METHODS.returnGoodsAgree:
         return this.agreeReturn(params);
       case TOP_METHODS.refundMessageAdd:
-        return this.addMessage(params);
+        return this.addMessage(params, request);
+      case TOP_METHODS.refundReview:
+        return this.review(params);
       case TOP_METHODS.tmcConsume:
         return this.consume(params);
       case TOP_METHODS.tmcConfirm:
@@ -426,8 +463,19 @@ export class TaobaoSandbox extends HttpSandbox implements MarketplaceSandbox {
 
   private agree(params: Record<string, string>): unknown {
     if (!params.refund_infos) throw missing('refund_infos');
-    const results = params.refund_infos.split(',').map((info) => {
-      const [id, amount, version] = info.split('|');
+    const infos = params.refund_infos.split(',').map((info) => info.split('|'));
+    const total = infos.reduce((sum, [, amount]) => sum + (Number(amount) || 0), 0);
+    const limit = this.shopType === 'tmall' ? 1_000_000 : 600_000;
+    if (total > limit) {
+      throw new TopFailure(
+        41,
+        'Invalid arguments',
+        'isv.invalid-parameter:refund_infos',
+        '退款总金额超过单次上限',
+      );
+    }
+    if (total > SANDBOX_SMS_THRESHOLD_FEN) this.checkSmsCode(infos.map(([id]) => id).join(','), params.code);
+    const results = infos.map(([id, amount, version, phase]) => {
       const line = (succ: boolean, message: string) => ({ refund_id: BigInt(id), succ, message });
       const refund = this.refunds.get(id);
       if (!refund) return line(false, '退款单不存在');
@@ -435,6 +483,10 @@ export class TaobaoSandbox extends HttpSandbox implements MarketplaceSandbox {
         return line(false, `当前退款状态 ${refund.status} 不允许同意退款`);
       if (version !== String(refund.refund_version))
         return line(false, 'refund_version 已过期，请刷新后重试');
+      if (this.shopType === 'tmall' && phase !== refund.refund_phase) {
+        return line(false, '天猫退款必须传入退款阶段 phase');
+      }
+      if (this.shopType === 'tmall' && !refund.reviewed) return line(false, '天猫退款单未审核，不能批量退款');
       const fen = Number(amount);
       if (!Number.isInteger(fen) || fen <= 0 || fen > decimalToMinor(refund.refund_fee, 'CNY')) {
         return line(false, '退款金额不正确（单位：分，不能超过申请金额）');
@@ -454,10 +506,54 @@ export class TaobaoSandbox extends HttpSandbox implements MarketplaceSandbox {
     };
   }
 
+  /** Above the threshold the first call fails and texts a code; the same call with that code goes through. */
+  private checkSmsCode(key: string, code: string | undefined): void {
+    const sent = this.smsCodes.get(key);
+    if (sent && code === sent) return;
+    if (code && sent) {
+      throw new TopFailure(
+        15,
+        'Remote service error',
+        'isv.refund-verify-code-error',
+        '短信验证码错误，请重新输入',
+      );
+    }
+    this.smsCodes.set(key, String(100000 + Math.floor(Math.random() * 900000)));
+    throw new TopFailure(
+      15,
+      'Remote service error',
+      'isv.refund-need-verify-code',
+      '退款金额较大，已向卖家手机发送短信验证码，请填写验证码后再次提交',
+    );
+  }
+
+  private review(params: Record<string, string>): unknown {
+    const refund = this.refund(params.refund_id);
+    if (this.shopType !== 'tmall') throw failure('isv.refund-review-not-support', '目前仅支持天猫订单');
+    for (const name of ['operator', 'refund_phase', 'refund_version', 'result', 'message']) {
+      if (!params[name]) throw missing(name);
+    }
+    this.checkVersion(refund, params.refund_version);
+    // A review flags the refund for batch agree; it is not a change the buyer sees, so the version stays.
+    refund.reviewed = params.result === 'true';
+    return { is_success: true };
+  }
+
   private refuse(params: Record<string, string>): unknown {
     const refund = this.refund(params.refund_id);
     const text = params.refuse_message ?? '';
     if (!text) throw missing('refuse_message');
+    if (this.shopType === 'tmall') {
+      for (const name of ['refund_phase', 'refund_version']) if (!params[name]) throw missing(name);
+      // An image file; a form-encoded call cannot carry one.
+      throw missing('refuse_proof');
+    }
+    if (refund.order_status === 'WAIT_SELLER_SEND_GOODS') {
+      throw failure('isv.refund-refuse-not-allowed', '卖家未发货，不能拒绝退款');
+    }
+    if (/七天无理由/.test(refund.reason)) {
+      throw failure('isv.refund-refuse-not-allowed', '七天无理由退货不能拒绝退款');
+    }
     if (text.length < 2 || text.length > 200) {
       throw new TopFailure(
         41,
@@ -482,6 +578,10 @@ export class TaobaoSandbox extends HttpSandbox implements MarketplaceSandbox {
   private agreeReturn(params: Record<string, string>): unknown {
     const refund = this.refund(params.refund_id);
     if (!params.seller_address_id) throw missing('seller_address_id');
+    if (this.shopType === 'tmall' && !params.remark) throw missing('remark');
+    if (this.shopType === 'taobao') {
+      for (const name of ['name', 'address', 'post', 'tel', 'mobile']) if (!params[name]) throw missing(name);
+    }
     this.checkVersion(refund, params.refund_version);
     if (refund.status !== 'WAIT_SELLER_AGREE' || !refund.has_good_return) {
       throw failure('isv.refund-status-not-support', '当前退款不需要退货或状态不允许同意退货');
@@ -495,10 +595,13 @@ export class TaobaoSandbox extends HttpSandbox implements MarketplaceSandbox {
     return { is_success: true };
   }
 
-  private addMessage(params: Record<string, string>): unknown {
+  /** `image` (JPG/GIF/PNG ≤ 500 KB) is required, so only a multipart upload can be accepted. */
+  private addMessage(params: Record<string, string>, request: SandboxRequest): unknown {
     const refund = this.refund(params.refund_id);
     const content = params.content ?? '';
     if (!content) throw missing('content');
+    const type = request.headers['content-type'] ?? '';
+    if (!type.startsWith('multipart/form-data') || !/name="image"/.test(request.body)) throw missing('image');
     if (Buffer.byteLength(content, 'utf8') > 400) {
       throw new TopFailure(
         41,

@@ -12,6 +12,7 @@ export const TOP_METHODS = {
   refundRefuse: 'taobao.refund.refuse',
   returnGoodsAgree: 'taobao.rp.returngoods.agree',
   refundMessageAdd: 'taobao.refund.message.add',
+  refundReview: 'taobao.rp.refund.review',
   tmcConsume: 'taobao.tmc.messages.consume',
   tmcConfirm: 'taobao.tmc.messages.confirm',
 } as const;
@@ -147,6 +148,11 @@ export interface TopRefundsAgreeResponse {
 
 export interface TopRefundRefuseResponse {
   refund?: { refund_id?: TopId; status?: string; modified?: string };
+  is_success?: boolean;
+}
+
+/** `taobao.rp.refund.review` → `rp_refund_review_response`. */
+export interface TopRefundReviewResponse {
   is_success?: boolean;
 }
 

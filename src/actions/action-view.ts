@@ -11,6 +11,8 @@ export interface ActionView {
   actor: { type: ActorType; id: string | null };
   attempts: number;
   upstream: { response: unknown; error: string | null; errorCode: string | null };
+  /** Set while the platform waits for a code (`POST /v1/actions/:id/verify`). */
+  verification: { message: string } | null;
   createdAt: Date;
   updatedAt: Date;
   completedAt: Date | null;
@@ -26,6 +28,8 @@ export function toActionView(action: Action): ActionView {
     actor: { type: action.actorType, id: action.actorId },
     attempts: action.attempts,
     upstream: { response: action.response ?? null, error: action.error, errorCode: action.errorCode },
+    verification:
+      action.status === 'needs_verification' ? { message: action.verificationMessage ?? '' } : null,
     createdAt: action.createdAt,
     updatedAt: action.updatedAt,
     completedAt: action.completedAt,

@@ -2,7 +2,7 @@ import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import type { ActionType } from '../../adapters/contract';
 import type { ActorType } from '../tickets/ticket-vocabulary';
 
-export const ACTION_STATUSES = ['pending', 'running', 'succeeded', 'failed'] as const;
+export const ACTION_STATUSES = ['pending', 'running', 'needs_verification', 'succeeded', 'failed'] as const;
 export type ActionStatus = (typeof ACTION_STATUSES)[number];
 
 /** The ledger of decisions pushed upstream; `running` means the platform may already have seen it. */
@@ -55,6 +55,14 @@ export class Action {
 
   @Column('text', { name: 'error_code', nullable: true })
   errorCode: string | null;
+
+  /** What the platform said when it held the decision for a code (`needs_verification`). */
+  @Column('text', { name: 'verification_message', nullable: true })
+  verificationMessage: string | null;
+
+  /** The code an agent passed on, kept until the action is done and never shown. */
+  @Column('text', { name: 'verification_code', nullable: true, select: false })
+  verificationCode: string | null;
 
   @Column('timestamptz', { name: 'created_at' })
   createdAt: Date;

@@ -8,6 +8,7 @@ import type { ActionView } from './action-view';
 import { ActionsService } from './actions.service';
 import { CreateActionDto } from './dto/create-action.dto';
 import { CreateReplyDto } from './dto/create-reply.dto';
+import { VerifyActionDto } from './dto/verify-action.dto';
 
 function idempotencyKey(value: string | undefined): string | null {
   if (value === undefined || value === '') return null;
@@ -70,6 +71,18 @@ export class ActionsController {
     @Query() query: PageQuery,
   ): Promise<Page<ActionView>> {
     return this.actions.listForTicket(principal.tenantId, id, query);
+  }
+
+  /** Completes an action the platform holds for a code it sent the seller (status `needs_verification`). */
+  @Post('actions/:id/verify')
+  @HttpCode(202)
+  @RequireRole('agent')
+  verify(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: VerifyActionDto,
+  ): Promise<ActionView> {
+    return this.actions.verify(principal.tenantId, id, body.code);
   }
 
   @Get('actions/:id')

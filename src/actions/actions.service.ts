@@ -112,9 +112,10 @@ export class ActionsService {
     const params = this.params(input, ticket);
     const { capabilities } = this.adapters.get(ticket.platform);
     if (!capabilities.actions.includes(input.type)) {
+      const why = capabilities.unsupportedReasons?.[input.type];
       throw new DomainError(
         ErrorCode.UNPROCESSABLE,
-        `${capabilities.displayName} cannot ${input.type.replace(/_/g, ' ')}; it supports: ${capabilities.actions.join(', ') || 'no actions'}`,
+        `${capabilities.displayName} cannot ${input.type.replace(/_/g, ' ')}${why ? `: ${why}` : ''}; it supports: ${capabilities.actions.join(', ') || 'no actions'}`,
       );
     }
     const stages = capabilities.actionStages[input.type];
@@ -210,8 +211,14 @@ export class ActionsService {
    * platform (`running`), the case is re-fetched: if the decision already took effect, it is done.
    */
   async perform(actionId: string, finalAttempt: boolean): Promise<void> {
-    const action = await this.dataSource.getRepository(Action).findOne({ where: { id: actionId } });
-    if (!action || action.status === 'succeeded' || action.status === 'failed') return;
+    const action = await this.dataSource
+      .getRepository(Action)
+      .createQueryBuilder('a')
+      .addSelect('a.verificationCode')
+      .where('a.id = :actionId', { actionId })
+      .getOne();
+    // Held actions wait for `verify`, which queues them again.
+    if (!action || ['succeeded', 'failed', 'needs_verification'].includes(action.status)) return;
     const resolved = await this.connections.resolve(action.connectionId);
     if (!resolved) {
       await this.fail(action, AdapterErrorCode.INVALID, 'the connection was deleted');
@@ -251,6 +258,7 @@ export class ActionsService {
       try {
         const outcome = await adapter.perform(context, this.adapterAction(action), ticket, {
           idempotencyKey: action.id,
+          ...(action.verificationCode ? { verificationCode: action.verificationCode } : {}),
         });
         recordPushback(resolved.connection.platform, action.type, 'OK');
         const updatedCase =
@@ -284,10 +292,65 @@ export class ActionsService {
           ticket = await this.ticketForAction(action.ticketId);
           continue;
         }
+        if (failure.code === AdapterErrorCode.VERIFICATION_REQUIRED) {
+          await this.holdForVerification(action, failure.message);
+          return;
+        }
         await this.handleFailure(action, failure, finalAttempt);
         return;
       }
     }
+  }
+
+  /**
+   * `POST /v1/actions/:id/verify`: the code the platform sent the seller; the action is queued again and the
+   * adapter repeats the call with it.
+   */
+  async verify(tenantId: string, id: string, code: string): Promise<ActionView> {
+    const updated = (await this.dataSource.query(
+      `UPDATE actions SET status = 'pending', verification_code = $3, updated_at = now()
+       WHERE id = $1 AND tenant_id = $2 AND status = 'needs_verification' RETURNING id`,
+      [id, tenantId, code],
+    )) as [unknown[], number];
+    if (updated[1] === 0) {
+      const current = await this.view(tenantId, id);
+      throw new DomainError(
+        ErrorCode.CONFLICT,
+        `action ${id} is ${current.status}; only an action that needs verification takes a code`,
+      );
+    }
+    await this.enqueue(id, 0, Date.now());
+    return this.view(tenantId, id);
+  }
+
+  /** The platform holds the decision until the seller passes on a code: no retry, the agent is told. */
+  private async holdForVerification(action: Action, message: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const updated = (await manager.query(
+        `UPDATE actions SET status = 'needs_verification', verification_message = $2, verification_code = NULL,
+           error = NULL, error_code = NULL, updated_at = now()
+         WHERE id = $1 AND status IN ('pending', 'running') RETURNING id`,
+        [action.id, message],
+      )) as [unknown[], number];
+      if (updated[1] === 0) return;
+      const data = { actionId: action.id, ticketId: action.ticketId, type: action.type, message };
+      await this.writer.appendTimeline(
+        [
+          {
+            tenantId: action.tenantId,
+            ticketId: action.ticketId,
+            type: 'action.needs_verification',
+            actorType: 'platform',
+            data,
+          },
+        ],
+        manager,
+      );
+      await this.outbox.emit(
+        [{ tenantId: action.tenantId, ticketId: action.ticketId, type: 'action.needs_verification', data }],
+        manager,
+      );
+    });
   }
 
   private async handleFailure(action: Action, failure: AdapterError, finalAttempt: boolean): Promise<void> {
@@ -319,7 +382,8 @@ export class ActionsService {
       });
     await this.dataSource.transaction(async (manager) => {
       const updated = (await manager.query(
-        `UPDATE actions SET status = 'succeeded', response = $2::jsonb, error = NULL, error_code = NULL, completed_at = now(), updated_at = now()
+        `UPDATE actions SET status = 'succeeded', response = $2::jsonb, error = NULL, error_code = NULL,
+           verification_code = NULL, completed_at = now(), updated_at = now()
          WHERE id = $1 AND status IN ('pending', 'running') RETURNING id`,
         [action.id, JSON.stringify(response ?? null)],
       )) as [unknown[], number];
@@ -355,7 +419,8 @@ export class ActionsService {
   private async fail(action: Action, code: string, message: string, upstream: unknown = {}): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const updated = (await manager.query(
-        `UPDATE actions SET status = 'failed', error = $2, error_code = $3, response = $4::jsonb, completed_at = now(), updated_at = now()
+        `UPDATE actions SET status = 'failed', error = $2, error_code = $3, response = $4::jsonb,
+           verification_code = NULL, completed_at = now(), updated_at = now()
          WHERE id = $1 AND status IN ('pending', 'running') RETURNING id`,
         [action.id, message, code, JSON.stringify(upstream)],
       )) as [unknown[], number];

@@ -11,6 +11,7 @@ export const DOMAIN_EVENT_TYPES = [
   'ticket.incident_detected',
   'action.succeeded',
   'action.failed',
+  'action.needs_verification',
   'connection.sync_failed',
   'webhook_subscription.disabled',
   'indicator.threshold_crossed',

@@ -3,6 +3,7 @@ import { Outbox1763900100000 } from './1763900100000-outbox';
 import { RoutingSla1763900200000 } from './1763900200000-routing-sla';
 import { ActionsWebhooks1763900300000 } from './1763900300000-actions-webhooks';
 import { AutoRefund1763900400000 } from './1763900400000-auto-refund';
+import { ActionVerification1763902000000 } from './1763902000000-action-verification';
 import { Analytics1763904000000 } from './1763904000000-analytics';
 import { OutboxSequence1763905000000 } from './1763905000000-outbox-sequence';
 import { DecisionScope1763906000000 } from './1763906000000-decision-scope';
@@ -15,6 +16,7 @@ export const MIGRATIONS = [
   RoutingSla1763900200000,
   ActionsWebhooks1763900300000,
   AutoRefund1763900400000,
+  ActionVerification1763902000000,
   Analytics1763904000000,
   OutboxSequence1763905000000,
   DecisionScope1763906000000,
