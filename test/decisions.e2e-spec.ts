@@ -20,7 +20,8 @@ interface ActionBody {
 describe('decisions: one per ticket, kind and case state', () => {
   let hub: TestHub;
   let tenant: TenantSession;
-  const taobao = new TaobaoSandbox();
+  // A Taobao (C) shop: Tmall refusals need a proof image, which the hub does not send.
+  const taobao = new TaobaoSandbox('taobao');
   const woo = new WoocommerceSandbox();
   const connections = new Map<string, string>();
 
@@ -84,6 +85,8 @@ describe('decisions: one per ticket, kind and case state', () => {
 
   it('Taobao: after a refusal the buyer re-applies on the same refund id, and the hub can approve it', async () => {
     const [refundId] = await taobao.generateCases(1);
+    // TOP refuses no refusal of a seven-day no-reason return; this buyer names a quality problem.
+    taobao.modifyRefund(refundId, { reason: '质量问题' });
     const ticket = await pulled(taobao, refundId, (row) => row.stage === 'requested');
     const refused = await decide(ticket.id, { type: 'refuse_refund', reason: '商品已签收且无质量问题' });
     expect(refused.status).toBe('succeeded');

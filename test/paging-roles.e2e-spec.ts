@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateWebhookSecret } from '../adapters/shared/standard-webhooks';
 import { TaobaoSandbox } from '../adapters/taobao/taobao.sandbox';
+import { WoocommerceSandbox } from '../adapters/woocommerce/woocommerce.sandbox';
 import { signedGenericPush } from './support/builders';
 import { createTenant, eventually, TestHub, type TenantSession } from './support/test-app';
 
@@ -135,13 +136,33 @@ describe('lists page by limit and cursor; viewers read actions', () => {
   describe("a ticket's actions", () => {
     let ticketId: string;
     const actionIds: string[] = [];
+    // Messages are the action a ticket may take many times; Taobao takes none without an image, WooCommerce does.
+    const woo = new WoocommerceSandbox();
 
     beforeAll(async () => {
-      const [refundId] = await taobao.generateCases(1);
+      await woo.start();
+      const connection = await hub.http
+        .post('/v1/connections')
+        .set(tenant.auth)
+        .send({
+          platform: 'woocommerce',
+          name: 'woo',
+          shopId: woo.shopId,
+          credentials: woo.credentials,
+          apiBaseUrl: woo.url,
+        })
+        .expect(201);
+      const [orderId] = await woo.generateCases(1);
       ticketId = await eventually(async () => {
-        await hub.http.post(`/v1/connections/${taobaoConnectionId}/sync`).set(tenant.auth).expect(202);
-        const list = await hub.http.get('/v1/tickets').query({ q: refundId }).set(tenant.auth).expect(200);
-        return (list.body.data as { id: string }[])[0]?.id;
+        await hub.http.post(`/v1/connections/${connection.body.id}/sync`).set(tenant.auth).expect(202);
+        const list = await hub.http
+          .get('/v1/tickets')
+          .query({ connectionId: connection.body.id, limit: 100 })
+          .set(tenant.auth)
+          .expect(200);
+        return (list.body.data as { id: string; externalId: string }[]).find(
+          (row) => row.externalId === orderId,
+        )?.id;
       }, 30_000);
       for (const text of ['您好', '请提供照片', '已收到']) {
         const action = await hub.http
@@ -152,6 +173,8 @@ describe('lists page by limit and cursor; viewers read actions', () => {
         actionIds.push(action.body.id);
       }
     });
+
+    afterAll(() => woo.stop());
 
     it('page in the order they were asked for', async () => {
       const pages = await walk(`/v1/tickets/${ticketId}/actions`);
