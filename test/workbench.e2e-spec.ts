@@ -212,7 +212,8 @@ describe('workbench: agents work tickets in the browser', () => {
     await pageB.waitForSelector('[data-testid=conflict]');
     const banner = await pageB.textContent('[data-testid=conflict]');
     expect(banner).toContain(`第 ${start} 版`);
-    expect(banner).toContain('status');
+    expect(banner).toContain('状态变更');
+    expect(banner).toContain('新建 → 处理中');
     await screenshot(pageB, 'ticket-conflict');
     await pageB.click('[data-testid=conflict] button');
     await pageB.waitForSelector(`[data-testid=ticket][data-version="${start + 1}"]`);
@@ -253,6 +254,55 @@ describe('workbench: agents work tickets in the browser', () => {
     );
     expect(buttons.length).toBeGreaterThan(0);
     expect(buttons.every(Boolean)).toBe(true);
+  });
+
+  it('draws the dashboard: indicators against thresholds (crossed in red), volume, refunds and problem SKUs with their numbers', async () => {
+    // A dissatisfied buyer puts satisfaction below its default threshold.
+    await hub.http
+      .post(`/v1/tickets/${damaged[1].id}/csat`)
+      .set('Authorization', `Bearer ${keys.agentA}`)
+      .send({ score: 2, comment: '包装太差' })
+      .expect(200);
+    const overview = (await api('/v1/analytics/overview?tz=Asia%2FShanghai').expect(200)).body as {
+      counts: { byPlatform: Record<string, number> };
+      indicators: { key: string; state: string }[];
+    };
+    expect(overview.indicators.find((indicator) => indicator.key === 'satisfaction')?.state).toBe('breached');
+
+    const page = await newPage();
+    await page.goto(`${hub.url}/app/#signin=${encodeURIComponent(admin.apiKey)}`);
+    await page.waitForSelector('[data-testid=ticket-table][data-loading=false]');
+    await page.click('a[href="#/dashboard"]');
+    for (const chart of ['chart-platform', 'chart-category', 'chart-refunds', 'chart-skus']) {
+      await page.waitForSelector(`[data-testid=${chart}][data-rendered=true]`);
+    }
+    const shown = await page.$$eval('[data-testid=indicator]', (items) =>
+      items.map((item) => ({
+        key: item.getAttribute('data-key'),
+        state: item.getAttribute('data-state'),
+        red: item.classList.contains('indicator-breached'),
+      })),
+    );
+    expect(shown.map(({ key, state }) => ({ key, state }))).toEqual(
+      overview.indicators.map(({ key, state }) => ({ key, state })),
+    );
+    expect(shown.find((indicator) => indicator.key === 'satisfaction')).toMatchObject({ red: true });
+    const beside = await page.textContent('[data-testid=volume-platform] table');
+    expect(Object.keys(overview.counts.byPlatform).length).toBeGreaterThanOrEqual(2);
+    for (const [platform, count] of Object.entries(overview.counts.byPlatform)) {
+      const label = platform === 'taobao' ? '淘宝/天猫' : platform === 'generic' ? '自建商城' : platform;
+      expect(beside).toContain(`${label}${count}`);
+    }
+    await screenshot(page, 'dashboard');
+
+    // The threshold is the tenant's to set: at 0 the same satisfaction is no longer a crossing.
+    await page.goto(`${hub.url}/app/#/settings/indicators`);
+    await page.fill('input[name=satisfactionMin]', '0');
+    await page.click('[data-testid=indicator-thresholds] button.primary');
+    await page.waitForSelector('[data-testid=indicator-thresholds] .ok');
+    await screenshot(page, 'settings-indicators');
+    await page.goto(`${hub.url}/app/#/dashboard`);
+    await page.waitForSelector('[data-testid=indicator][data-key=satisfaction]:not([data-state=breached])');
   });
 
   it('signs an admin in from a #signin= link and creates a connection with its platform fields', async () => {

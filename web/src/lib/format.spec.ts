@@ -41,6 +41,8 @@ describe('formatDuration', () => {
     expect(formatDuration(3 * 3600 + 5 * 60, 'en')).toBe('3 h 05 m');
     expect(formatDuration(3 * 3600 + 5 * 60, 'zh')).toBe('3小时05分');
     expect(formatDuration(27 * 3600, 'zh')).toBe('1天3小时');
+    expect(formatDuration(86_400, 'zh')).toBe('1天');
+    expect(formatDuration(86_400, 'en')).toBe('1 d');
     expect(formatDuration(-90, 'en')).toBe('-1 m');
     expect(formatDuration(null, 'en')).toBe('—');
   });

@@ -100,7 +100,8 @@ export function formatDuration(seconds: number | null | undefined, locale: Local
   const minutes = Math.floor((total % 3_600) / 60);
   const zh = locale === 'zh';
   let text: string;
-  if (days > 0) text = zh ? `${days}天${hours}小时` : `${days} d ${hours} h`;
+  if (days > 0)
+    text = zh ? `${days}天${hours ? `${hours}小时` : ''}` : `${days} d${hours ? ` ${hours} h` : ''}`;
   else if (hours > 0)
     text = zh
       ? `${hours}小时${String(minutes).padStart(2, '0')}分`

@@ -331,7 +331,7 @@ function Figures({ overview, t, locale }: { overview: Overview; t: Translate; lo
     [t('fcr'), formatRatio(overview.firstContactResolution.rate)],
     [
       t('indicator.satisfaction'),
-      `${overview.satisfaction.average ?? '—'} · ${formatRatio(overview.satisfaction.satisfiedShare)}`,
+      `${overview.satisfaction.average === null ? '—' : `${overview.satisfaction.average.toFixed(1)}/5`} · ${formatRatio(overview.satisfaction.satisfiedShare)} (${overview.satisfaction.responses})`,
     ],
     [t('reopenRate'), formatRatio(overview.reopenRate)],
     [

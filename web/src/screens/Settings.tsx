@@ -3,6 +3,7 @@ import { ErrorNote, Section } from '../components';
 import { useWorkbench } from '../context';
 import { ApiError, type Connection, type Page } from '../lib/api';
 import { formatDateTime } from '../lib/format';
+import { hasMessage } from '../lib/i18n';
 import { SEVERITIES } from '../lib/vocabulary';
 
 const TABS = ['connections', 'routing', 'sla', 'auto-refund', 'indicators', 'webhooks', 'keys'] as const;
@@ -517,23 +518,23 @@ function SlaPolicies() {
   );
 }
 
-const THRESHOLD_FIELDS = [
-  'firstResponseP90Seconds',
-  'handlingP90Seconds',
-  'satisfactionMin',
-  'slaAttainmentMin',
-  'breachCountMax',
-  'problemSkuRiseMin',
-] as const;
-
 function IndicatorThresholds() {
   const { t, api } = useWorkbench();
   const { data, error, reload } = useLoad<Record<string, number>>('/v1/policies/indicators');
   const [draft, setDraft] = useState<Record<string, string>>({});
   const [saveError, setSaveError] = useState<unknown>(null);
   const [saved, setSaved] = useState(false);
+  // Every number the policy has is a threshold or a window; the hub may add more, and they show up here.
+  const fields = Object.keys(data ?? {}).filter((key) => typeof data?.[key] === 'number');
   useEffect(() => {
-    if (data) setDraft(Object.fromEntries(THRESHOLD_FIELDS.map((key) => [key, String(data[key] ?? '')])));
+    if (data)
+      setDraft(
+        Object.fromEntries(
+          Object.entries(data)
+            .filter(([, value]) => typeof value === 'number')
+            .map(([key, value]) => [key, String(value)]),
+        ),
+      );
   }, [data]);
   if (error instanceof ApiError && error.status === 404)
     return <p className="notice">{t('analyticsMissing')}</p>;
@@ -544,7 +545,7 @@ function IndicatorThresholds() {
       await api.send(
         'PUT',
         '/v1/policies/indicators',
-        Object.fromEntries(THRESHOLD_FIELDS.map((key) => [key, Number(draft[key])])),
+        Object.fromEntries(fields.map((key) => [key, Number(draft[key])])),
       );
       setSaved(true);
       reload();
@@ -556,9 +557,9 @@ function IndicatorThresholds() {
     <Section title={t('indicatorThresholds')} testId="indicator-thresholds">
       <ErrorNote error={error} onRetry={reload} />
       <div className="grid2">
-        {THRESHOLD_FIELDS.map((key) => (
+        {fields.map((key) => (
           <label key={key}>
-            {key}
+            {hasMessage(`threshold.${key}`) ? t(`threshold.${key}`) : key}
             <input
               name={key}
               type="number"
