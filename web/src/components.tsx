@@ -43,6 +43,28 @@ export function SlaBadge({ ticket, now }: { ticket: Ticket; now: Date }) {
   );
 }
 
+/** One open drop-down at a time: a click elsewhere or Escape closes it, as a select would. */
+export function useCloseDropdowns(): void {
+  useEffect(() => {
+    const closeAll = (except: Element | null) => {
+      for (const open of document.querySelectorAll('details.multiselect[open]')) {
+        if (open !== except) open.removeAttribute('open');
+      }
+    };
+    const onClick = (event: MouseEvent) =>
+      closeAll((event.target as Element).closest?.('details.multiselect') ?? null);
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') closeAll(null);
+    };
+    document.addEventListener('click', onClick);
+    document.addEventListener('keydown', onKey);
+    return () => {
+      document.removeEventListener('click', onClick);
+      document.removeEventListener('keydown', onKey);
+    };
+  }, []);
+}
+
 export function MultiSelect(props: {
   label: string;
   name: string;

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { MultiSelect, SlaBadge, ErrorNote, useNow } from '../components';
+import { ErrorNote, MultiSelect, SlaBadge, useCloseDropdowns, useNow } from '../components';
 import { useWorkbench } from '../context';
 import type { Page, Ticket } from '../lib/api';
 import { formatDateTime, formatMoney } from '../lib/format';
@@ -26,7 +26,7 @@ import { navigate } from '../router';
 
 const PAGE_SIZE = 100;
 /** Several events of one burst cause one reload of the first page. */
-const LIVE_DEBOUNCE_MS = 300;
+const LIVE_DEBOUNCE_MS = 150;
 
 export function Inbox({ search }: { search: string }) {
   const wb = useWorkbench();
@@ -43,6 +43,7 @@ export function Inbox({ search }: { search: string }) {
   const rowsRef = useRef<Ticket[]>([]);
   rowsRef.current = rows;
   const now = useNow();
+  useCloseDropdowns();
 
   const setFilters = useCallback((next: InboxFilters) => {
     const hash = filtersToHash(next);

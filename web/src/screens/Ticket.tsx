@@ -11,6 +11,7 @@ import {
   type ActionForm,
   type ActionType,
 } from '../lib/forms';
+import { hasMessage } from '../lib/i18n';
 import { DEPARTMENTS, SEVERITIES, STATUSES } from '../lib/vocabulary';
 
 const SETTLED = new Set(['succeeded', 'failed']);
@@ -278,15 +279,28 @@ function TimelineText({ entry }: { entry: TimelineEntry }) {
       ? t('assigneeMine')
       : `${t(`actor.${entry.actor.type}`)}${entry.actor.id ? ` ${entry.actor.id.slice(0, 8)}` : ''}`;
   const data = entry.data;
+  // Enum values read in the screen's language; anything else as the hub wrote it.
+  const vocabulary: Record<string, string> = {
+    status: 'status',
+    severity: 'severity',
+    department: 'department',
+    stage: 'stage',
+  };
+  const value = (field: string, raw: unknown) =>
+    typeof raw === 'string' && vocabulary[field] ? t(`${vocabulary[field]}.${raw}`) : short(raw) || '—';
+  const field =
+    entry.type === 'ticket.status_changed' ? 'status' : entry.type === 'ticket.stage_changed' ? 'stage' : '';
   let detail = '';
   if (data.changes && typeof data.changes === 'object') {
     detail = Object.entries(data.changes as Record<string, { from: unknown; to: unknown }>)
-      .map(([field, change]) => `${field}: ${short(change.from)} → ${short(change.to)}`)
+      .map(
+        ([name, change]) => `${t(`field.${name}`)}: ${value(name, change.from)} → ${value(name, change.to)}`,
+      )
       .join('; ');
   } else if (typeof data.text === 'string') {
     detail = data.text;
   } else if (data.from !== undefined && data.to !== undefined) {
-    detail = `${short(data.from)} → ${short(data.to)}`;
+    detail = `${value(field, data.from)} → ${value(field, data.to)}`;
   } else if (typeof data.type === 'string') {
     detail = t(`action.${data.type}`) + (data.error ? ` — ${short(data.error)}` : '');
   } else if (data.score !== undefined) {
@@ -294,7 +308,10 @@ function TimelineText({ entry }: { entry: TimelineEntry }) {
   }
   return (
     <span data-testid="timeline-entry">
-      <strong>{entry.type}</strong> · {actor}
+      <strong title={entry.type}>
+        {hasMessage(`event.${entry.type}`) ? t(`event.${entry.type}`) : entry.type}
+      </strong>{' '}
+      · {actor}
       {detail && <> · {detail}</>}
     </span>
   );
