@@ -16,7 +16,7 @@ import {
 } from '../contract';
 import { parseLosslessJson } from '../shared/lossless-json';
 import { DOUYIN_PULL_WINDOW, DouyinAdapter } from './douyin.adapter';
-import { DOUYIN_STALE_VERSION_ERROR } from './douyin.errors';
+import { DOUYIN_STATE_CHANGED_SUB_CODE } from './douyin.errors';
 import { mapDouyinDetail, mapDouyinListItem } from './douyin.mapper';
 import { DOUYIN_PATHS, type DouyinDetailData, type DouyinListItem, type DouyinPath } from './douyin.types';
 import { guardNock, rejection } from '../shared/testing/nock-guard';
@@ -56,21 +56,25 @@ function documentedSign(method: string, paramJson: string): string {
  */
 function signedCall(scope: nock.Scope, path: DouyinPath, paramJson: string): nock.Interceptor {
   const method = path.slice(1).replace('/', '.');
-  return scope
-    .matchHeader('content-type', /^application\/json/)
-    .post(path, paramJson)
-    .query((query: ParsedUrlQuery) => {
-      const { sign, ...unsigned } = query;
-      const expected = {
-        app_key: CREDENTIALS.appKey,
-        method,
-        timestamp: String(NOW_SECONDS),
-        v: '2',
-        sign_method: 'hmac-sha256',
-        access_token: CREDENTIALS.accessToken,
-      };
-      return isDeepStrictEqual(unsigned, expected) && sign === documentedSign(method, paramJson);
-    });
+  return (
+    scope
+      .matchHeader('content-type', /^application\/json/)
+      // The official SDKs ask for the current error codes with this header; the error table assumes them.
+      .matchHeader('x-open-no-old-err-code', '1')
+      .post(path, paramJson)
+      .query((query: ParsedUrlQuery) => {
+        const { sign, ...unsigned } = query;
+        const expected = {
+          app_key: CREDENTIALS.appKey,
+          method,
+          timestamp: String(NOW_SECONDS),
+          v: '2',
+          sign_method: 'hmac-sha256',
+          access_token: CREDENTIALS.accessToken,
+        };
+        return isDeepStrictEqual(unsigned, expected) && sign === documentedSign(method, paramJson);
+      })
+  );
 }
 
 const listItems = (
@@ -328,27 +332,38 @@ describe('DouyinAdapter.perform', () => {
     expect(outcome.updatedCase?.stage).toBe('awaiting_return');
   });
 
-  it('spells the address out when no address id is saved', async () => {
-    const scope = operateThenDetail(
-      101,
-      '"logistics":{"after_sale_address_detail":{"city_name":"上海市","detail":"娄山关路 523 号","mobile":"13800138000","province_name":"上海市","town_name":"长宁区","user_name":"张三"}},',
-    );
-    await adapter.perform(
-      context(),
-      {
-        type: 'approve_return',
-        returnAddress: {
-          name: '张三',
-          phone: '13800138000',
-          address: '娄山关路 523 号',
-          province: '上海市',
-          city: '上海市',
-          district: '长宁区',
+  it('refuses a spelled-out return address without calling: after_sale_address_detail was retired', async () => {
+    const error = await rejection(
+      adapter.perform(
+        context(),
+        {
+          type: 'approve_return',
+          returnAddress: { name: '张三', phone: '13800138000', address: '娄山关路 523 号', city: '上海市' },
         },
-      },
-      ticket,
+        ticket,
+      ),
+    );
+    expect(error.code).toBe(AdapterErrorCode.INVALID);
+    expect(error.message).toContain('receiver_address_id');
+    expect(unmatched).toEqual([]);
+  });
+
+  it('maps the console-only refusal 11001 to UNSUPPORTED', async () => {
+    const scope = nock(GATEWAY);
+    signedCall(scope, DOUYIN_PATHS.operate, operateParams(201)).reply(
+      200,
+      JSON.stringify({
+        code: 50002,
+        msg: '业务处理失败',
+        sub_code: 'isv.business-failed:11001',
+        sub_msg: '暂不支持通过OPEN处理，请登录抖店后台人工审核售后单',
+      }),
+    );
+    const error = await rejection(
+      adapter.perform(context(), { type: 'approve_refund', amount: null }, ticket),
     );
     expect(scope.isDone()).toBe(true);
+    expect(error.code).toBe(AdapterErrorCode.UNSUPPORTED);
   });
 
   it('agrees a refund-only case with type 201, and a returned parcel with the second-stage type', async () => {
@@ -426,9 +441,10 @@ describe('DouyinAdapter.perform', () => {
     signedCall(scope, DOUYIN_PATHS.operate, operateParams(201)).reply(
       200,
       JSON.stringify({
-        code: DOUYIN_STALE_VERSION_ERROR.code,
+        code: 50002,
         msg: '业务处理失败',
-        sub_code: DOUYIN_STALE_VERSION_ERROR.subCode,
+        sub_code: DOUYIN_STATE_CHANGED_SUB_CODE,
+        sub_msg: '售后状态错误',
       }),
     );
     signedCall(scope, DOUYIN_PATHS.operate, operateParams(201)).reply(

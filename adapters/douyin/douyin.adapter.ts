@@ -269,27 +269,23 @@ export class DouyinAdapter implements MarketplaceAdapter {
     return { response, updatedCase: await this.refetchAfterAction(ctx, ticket.externalId) };
   }
 
-  /** A saved address id (recommended by Douyin) wins over a spelled-out address. */
+  /**
+   * The return address is a saved address id (`receiver_address_id`, from `/address/list`):
+   * `after_sale_address_detail` was retired on 2023-08-31 (its field description: 该字段将在2023年8月31日下线，
+   * 请尽快切换使用receiver_address_id字段), so a spelled-out address is not sent.
+   */
   private returnLogistics(
     address: Extract<AdapterAction, { type: 'approve_return' }>['returnAddress'],
     configuredAddressId: string | undefined,
   ): NonNullable<DouyinOperateItem['logistics']> {
     const addressId = address?.externalAddressId || configuredAddressId;
-    if (addressId) {
-      if (!/^\d+$/.test(addressId)) throw invalid(`Douyin receiver_address_id must be numeric: ${addressId}`);
-      return { receiver_address_id: new LosslessNumber(addressId) };
+    if (!addressId) {
+      throw invalid(
+        'Douyin takes a return address only as a saved address id (receiver_address_id from /address/list); set returnAddress.externalAddressId or the credential returnAddressId',
+      );
     }
-    if (!address) throw invalid('Douyin needs a return address (an address id or the address itself)');
-    return {
-      after_sale_address_detail: {
-        province_name: address.province,
-        city_name: address.city,
-        town_name: address.district,
-        detail: address.address,
-        user_name: address.name,
-        mobile: address.phone,
-      },
-    };
+    if (!/^\d+$/.test(addressId)) throw invalid(`Douyin receiver_address_id must be numeric: ${addressId}`);
+    return { receiver_address_id: new LosslessNumber(addressId) };
   }
 
   /** The decision is already applied upstream; a failed read must not make the hub retry it. */

@@ -58,6 +58,12 @@ export function parseDouyinEnvelope<T>(path: DouyinPath, text: string): T {
   return (body.data ?? {}) as T;
 }
 
+/**
+ * Every official SDK (Java, Go, Python) sends `x-open-no-old-err-code: 1`, which asks the gateway for the current
+ * error codes rather than the legacy ones; the error table in douyin.errors.ts is the current one.
+ */
+export const DOUYIN_SDK_HEADERS = { 'x-open-no-old-err-code': '1' } as const;
+
 /** Signed calls to the Douyin Shop gateway; `data` is returned once `code` is 10000. */
 export class DouyinClient {
   constructor(private readonly ctx: AdapterContext) {}
@@ -91,7 +97,7 @@ export class DouyinClient {
     try {
       const response = await createHttpClient(apiBaseUrl).post<string>(path, paramJson, {
         params: query,
-        headers: { 'content-type': 'application/json;charset=utf-8' },
+        headers: { 'content-type': 'application/json;charset=utf-8', ...DOUYIN_SDK_HEADERS },
       });
       text = response.data;
     } catch (error) {

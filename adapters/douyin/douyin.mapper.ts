@@ -93,6 +93,8 @@ function requireId(value: unknown, field: string): string {
 export function mapDouyinListItem(item: DouyinListItem): NormalizedCase {
   const info = item.aftersale_info;
   if (!info) throw invalid('Douyin list item has no aftersale_info');
+  // `refund_amount` (售后退款金额) excludes the shipping refund (售后退运费金额, `refund_post_amount`): the detail
+  // answers both beside `refund_total_amount` (售后总金额（含运费）), their sum, per the afterSale/Detail field list.
   const requestedAmount =
     info.refund_amount === null || info.refund_amount === undefined
       ? null

@@ -7,6 +7,8 @@ import {
   type NormalizedCase,
 } from '../contract';
 import { DouyinAdapter } from './douyin.adapter';
+import { DouyinClient } from './douyin.client';
+import { DOUYIN_PATHS } from './douyin.types';
 import { DouyinSandbox } from './douyin.sandbox';
 import { rejection } from '../shared/testing/nock-guard';
 import { ticketOf, useSandbox } from '../shared/testing/sandbox';
@@ -128,7 +130,8 @@ describe('DouyinSandbox with DouyinAdapter', () => {
     const twice = await rejection(
       adapter.perform(context(), { type: 'approve_refund', amount: null }, ticketOf(agreed.updatedCase!)),
     );
-    expect(twice.code).toBe(AdapterErrorCode.INVALID);
+    // 50002 isv.business-failed:20309541 "售后状态错误": the case moved on; the hub re-reads it.
+    expect(twice.code).toBe(AdapterErrorCode.CONFLICT);
 
     const refused = await adapter.perform(
       context(),
@@ -205,6 +208,70 @@ describe('DouyinSandbox with DouyinAdapter', () => {
       code: AdapterErrorCode.AUTH,
       upstream: { code: '40003/isv.access-token-expired' },
     });
+  });
+
+  it('fails a whole operate request for one bad item, applying none, as the docs say', async () => {
+    await sandbox.generateCases(20);
+    const cases = [...(await pullAll()).values()];
+    const waiting = cases.filter((found) => found.kind === 'refund_only' && found.stage === 'requested');
+    const done = cases.find((found) => found.stage === 'refunded' || found.stage === 'refused');
+    if (waiting.length === 0 || !done) throw new Error('generator produced too few cases');
+    const error = await rejection(
+      new DouyinClient(context()).call(DOUYIN_PATHS.operate, {
+        type: 201,
+        items: [{ aftersale_id: waiting[0].externalId }, { aftersale_id: done.externalId }],
+      }),
+    );
+    expect(error).toMatchObject({
+      code: AdapterErrorCode.CONFLICT,
+      upstream: { code: '50002/isv.business-failed:20309541' },
+    });
+    expect((await adapter.fetchCase(context(), waiting[0].externalId)).stage).toBe('requested');
+  });
+
+  it('refuses the retired after_sale_address_detail, and takes receiver_address_id', async () => {
+    await sandbox.generateCases(20);
+    const found = [...(await pullAll()).values()].find(
+      (item) => item.kind === 'return_refund' && item.stage === 'requested',
+    );
+    if (!found) throw new Error('generator produced no return');
+    const old = await rejection(
+      new DouyinClient(context()).call(DOUYIN_PATHS.operate, {
+        type: 101,
+        items: [
+          {
+            aftersale_id: found.externalId,
+            logistics: {
+              after_sale_address_detail: {
+                detail: '娄山关路 523 号',
+                user_name: '张三',
+                mobile: '13800138000',
+              },
+            },
+          },
+        ],
+      }),
+    );
+    expect(old).toMatchObject({ code: AdapterErrorCode.INVALID });
+    const approved = await adapter.perform(
+      context(),
+      { type: 'approve_return', returnAddress: null },
+      ticketOf(found),
+    );
+    expect(approved.updatedCase?.stage).toBe('awaiting_return');
+  });
+
+  it('sends x-open-no-old-err-code on every call, and a timestamp more than ten minutes off is refused', async () => {
+    const calls = sandbox.calls().filter((call) => call.apiMethod?.startsWith('afterSale.'));
+    expect(calls.length).toBeGreaterThan(0);
+    expect(calls.every((call) => call.headers['x-open-no-old-err-code'] === '1')).toBe(true);
+    const skewed = { ...context(), now: () => new Date(Date.now() - 11 * 60 * 1000) };
+    await expect(adapter.pull(skewed, null)).rejects.toMatchObject({
+      code: AdapterErrorCode.INVALID,
+      upstream: { code: '40004/isv.parameter-invalid:timestamp' },
+    });
+    const close = { ...context(), now: () => new Date(Date.now() - 9 * 60 * 1000) };
+    await expect(adapter.pull(close, null)).resolves.toMatchObject({ nextCursor: expect.any(String) });
   });
 
   it('renders injected faults: throttle → RATE_LIMITED, server error → TEMPORARY', async () => {

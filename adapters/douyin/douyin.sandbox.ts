@@ -15,7 +15,10 @@ import {
 } from '../shared/sandbox-server';
 import { md5Hex, safeEqual } from '../shared/signing';
 import { douyinMethod, signDouyin } from './douyin.client';
-import { DOUYIN_STALE_VERSION_ERROR, DOUYIN_THROTTLE_ERROR } from './douyin.errors';
+import { DOUYIN_STATE_CHANGED_SUB_CODE, DOUYIN_THROTTLE_ERROR } from './douyin.errors';
+
+/** [U] How far `timestamp` may drift; the docs ask for the current unix time without naming a window. */
+export const DOUYIN_TIMESTAMP_TOLERANCE_SECONDS = 10 * 60;
 import {
   DOUYIN_OPERATE_ITEM_SUCCESS,
   DOUYIN_OPERATE_TYPES,
@@ -39,7 +42,6 @@ const STATUS = {
   refusedSecond: 29,
 } as const;
 const REFUND_STATUS = { pending: 1, succeeded: 3 } as const;
-const OPERATE_FAILED = 1;
 const PUSH_BATCH = 3;
 const DEADLINE_SECONDS = 48 * 60 * 60;
 
@@ -110,6 +112,8 @@ export class DouyinSandbox extends HttpSandbox implements MarketplaceSandbox {
       appKey: bigId('7'),
       appSecret: randomBytes(16).toString('hex'),
       accessToken: randomBytes(18).toString('hex'),
+      // A saved return address (`/address/list` → address_id), the only form afterSale/operate still takes.
+      returnAddressId: bigId('5'),
     };
   }
 
@@ -204,6 +208,18 @@ export class DouyinSandbox extends HttpSandbox implements MarketplaceSandbox {
     if (query.sign_method !== 'hmac-sha256' || !query.sign || !safeEqual(query.sign, expected)) {
       return envelope(40003, '业务处理失败', 'isv.signature-invalid', '签名校验失败');
     }
+    const timestamp = Number(query.timestamp);
+    if (
+      !Number.isInteger(timestamp) ||
+      Math.abs(timestamp - this.clock()) > DOUYIN_TIMESTAMP_TOLERANCE_SECONDS
+    ) {
+      return envelope(
+        40004,
+        '非法的参数',
+        'isv.parameter-invalid:timestamp',
+        'timestamp 与服务器时间相差过大',
+      );
+    }
     if (query.access_token !== this.credentials.accessToken) {
       return envelope(40003, '业务处理失败', 'isv.access-token-expired', 'access_token已过期');
     }
@@ -233,7 +249,7 @@ export class DouyinSandbox extends HttpSandbox implements MarketplaceSandbox {
         const aftersale = this.cases.get(String(params.after_sale_id));
         return aftersale
           ? success(this.detail(aftersale))
-          : envelope(50002, '业务处理失败', 'isv.business-failed', '售后单不存在');
+          : envelope(40004, '非法的参数', 'isv.parameter-invalid:11000', '参数错误，售后单ID错误');
       }
       case DOUYIN_PATHS.operate:
         return this.operate(params);
@@ -261,31 +277,47 @@ export class DouyinSandbox extends HttpSandbox implements MarketplaceSandbox {
     });
   }
 
+  /**
+   * Up to 20 items; any item that cannot be applied fails the whole request (the docs: 批量请求时任意一个售后单
+   * 操作失败，整个请求均失败), so the items are checked on copies and applied only when all pass.
+   */
   private operate(params: Record<string, unknown>): SandboxResponse {
     const type = Number(params.type);
     const items = Array.isArray(params.items) ? (params.items as DouyinOperateItem[]) : [];
-    if (items.length === 0) return envelope(40001, '缺少必选参数', 'isv.missing-parameter', 'items');
-    const results: { aftersale_id: LosslessNumber; status_code: number; status_msg: string }[] = [];
+    if (items.length === 0) return envelope(40002, '缺少必选参数', 'isv.missing-parameter:items', 'items');
+    if (items.length > 20)
+      return envelope(40004, '非法的参数', 'isv.parameter-invalid:items', '最多20个售后单');
+    const planned: [SandboxAftersale, SandboxAftersale][] = [];
     for (const item of items) {
       const aftersale = this.cases.get(String(item.aftersale_id));
-      if (!aftersale) return envelope(50002, '业务处理失败', 'isv.business-failed', '售后单不存在');
-      if (item.update_time !== undefined && Number(item.update_time) !== aftersale.updateTime) {
+      if (!aftersale) return envelope(20000, '系统错误', 'isp.service-error:10000', '存在无效的售后单');
+      if ('after_sale_address_detail' in ((item.logistics ?? {}) as object)) {
         return envelope(
-          DOUYIN_STALE_VERSION_ERROR.code,
-          '业务处理失败',
-          DOUYIN_STALE_VERSION_ERROR.subCode,
-          '售后单已变更',
+          40004,
+          '非法的参数',
+          'isv.parameter-invalid:11000',
+          'after_sale_address_detail已下线，请使用receiver_address_id',
         );
       }
-      const failure = this.apply(type, item, aftersale);
-      if (!failure) this.touch(aftersale);
-      results.push({
-        aftersale_id: big(aftersale.id),
-        status_code: failure ? OPERATE_FAILED : DOUYIN_OPERATE_ITEM_SUCCESS,
-        status_msg: failure ?? 'success',
-      });
+      if (item.update_time !== undefined && Number(item.update_time) !== aftersale.updateTime) {
+        return envelope(50002, '业务处理失败', DOUYIN_STATE_CHANGED_SUB_CODE, '售后状态错误');
+      }
+      const copy = { ...aftersale };
+      const failure = this.apply(type, item, copy);
+      if (failure) return envelope(50002, '业务处理失败', DOUYIN_STATE_CHANGED_SUB_CODE, failure);
+      planned.push([aftersale, copy]);
     }
-    return success({ items: results });
+    for (const [aftersale, copy] of planned) {
+      Object.assign(aftersale, copy);
+      this.touch(aftersale);
+    }
+    return success({
+      items: planned.map(([aftersale]) => ({
+        aftersale_id: big(aftersale.id),
+        status_code: DOUYIN_OPERATE_ITEM_SUCCESS,
+        status_msg: 'success',
+      })),
+    });
   }
 
   /** Applies one operation with the platform's state rules; returns why it was refused, or null. */
@@ -308,8 +340,7 @@ export class DouyinSandbox extends HttpSandbox implements MarketplaceSandbox {
         return null;
       case DOUYIN_OPERATE_TYPES.agreeReturn:
         if (!awaiting || !RETURN_TYPES.has(aftersale.type)) return '当前售后状态不支持同意退货';
-        if (!item.logistics?.receiver_address_id && !item.logistics?.after_sale_address_detail)
-          return '请填写退货地址';
+        if (!item.logistics?.receiver_address_id) return '请填写退货地址';
         aftersale.status = STATUS.awaitingBuyerReturn;
         return null;
       case DOUYIN_OPERATE_TYPES.refuseReturnRequest:

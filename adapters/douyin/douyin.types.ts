@@ -138,14 +138,6 @@ export interface DouyinOperateItem {
   logistics?: {
     /** int64 written as a bare JSON number. */
     receiver_address_id?: LosslessNumber;
-    after_sale_address_detail?: {
-      province_name?: string;
-      city_name?: string;
-      town_name?: string;
-      detail: string;
-      user_name: string;
-      mobile: string;
-    };
   };
 }
 
@@ -173,8 +165,10 @@ export interface DouyinAftersaleMessageData {
 }
 
 /**
- * `afterSale/operate` `type` codes. 201/202 are confirmed [C-3p] (renhonghai/doudian-sdk constants); the
- * others are unconfirmed [U] and kept here so they can be corrected in one place.
+ * `afterSale/operate` `type` codes. 201/202 are confirmed [C-3p] (renhonghai/doudian-sdk constants). The table of
+ * the others lives in a guide (https://op.jinritemai.com/docs/question-docs/93/2752) that no SDK reproduces; the
+ * generated SDKs mention only 311 (exchange). 101/102/111/112 are therefore [U], kept here so they can be
+ * corrected in one place.
  */
 export const DOUYIN_OPERATE_TYPES = {
   agreeRefund: 201,
