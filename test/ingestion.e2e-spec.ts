@@ -139,8 +139,13 @@ describe('durable ingestion from a custom storefront (generic adapter)', () => {
       return found?.stage === 'awaiting_return' ? found : undefined;
     });
     const upstream = ticket.timeline.filter((entry) => entry.type.startsWith('ticket.'));
-    expect(upstream.map((entry) => entry.type)).toEqual(['ticket.created', 'ticket.stage_changed']);
+    expect(upstream.map((entry) => entry.type)).toEqual([
+      'ticket.created',
+      'ticket.stage_changed',
+      'ticket.status_changed',
+    ]);
     expect(upstream[1].data).toMatchObject({ from: 'requested', to: 'awaiting_return' });
+    expect(upstream[2].data).toMatchObject({ from: 'new', to: 'pending', stage: 'awaiting_return' });
   });
 
   it('keeps a payload that cannot be normalised as failed, with its error, and retries it on request', async () => {

@@ -127,6 +127,16 @@ export interface AdapterCapabilities {
   docs: string;
 }
 
+/** Importing history from a date: how far back the platform serves it, and pull cursors that start there. */
+export interface BackfillSupport {
+  /** Days of history the platform lets a seller's app read; null when it sets no limit. */
+  maxDays: number | null;
+  /** The `pull` cursor that reads everything modified from `since` onwards, in the platform's own windows. */
+  cursorFrom(since: Date): string;
+  /** How far a `pull` cursor has read, for progress; null when it cannot tell. */
+  positionOf(cursor: string): Date | null;
+}
+
 /** The one contract between the hub and a marketplace. */
 export interface MarketplaceAdapter {
   readonly capabilities: AdapterCapabilities;
@@ -141,6 +151,9 @@ export interface MarketplaceAdapter {
   resolveEvent(ctx: AdapterContext, event: InboundEventDraft): Promise<NormalizedCase | null>;
 
   pull?(ctx: AdapterContext, cursor: string | null): Promise<PullPage>;
+
+  /** Present where `pull` can start from any date the platform still serves. */
+  readonly backfill?: BackfillSupport;
 
   /** `externalOrderId` is passed where the hub knows it: some platforms (PDD) need it to look a case up. */
   fetchCase?(

@@ -1,5 +1,5 @@
 import { isPulledRowEvent, mapPulledRows, resolvePulledRow } from '../shared/pulled-rows';
-import { parseWindowCursor, type WindowCursor } from '../shared/window-cursor';
+import { parseWindowCursor, windowBackfill, type WindowCursor } from '../shared/window-cursor';
 import { LosslessNumber } from 'lossless-json';
 import {
   AdapterError,
@@ -75,6 +75,9 @@ function refusal(
   return { reject_reason_code: Number(code), reason: action.reason, remark: action.reason };
 }
 
+/** [U] How far back afterSale/List serves after-sales by update time; not confirmed, three months assumed. */
+export const DOUYIN_HISTORY_DAYS = 90;
+
 /**
  * Douyin Shop (抖店) open platform (https://op.jinritemai.com/docs/api-docs/17/1816). Pushes are triggers:
  * each message is re-read with `afterSale/Detail`, whose `update_time` is also the optimistic lock that
@@ -102,6 +105,13 @@ export class DouyinAdapter implements MarketplaceAdapter {
     ],
     docs: 'https://op.jinritemai.com/docs/api-docs/17/1816',
   };
+
+  readonly backfill = windowBackfill({
+    platform: 'Douyin',
+    maxDays: DOUYIN_HISTORY_DAYS,
+    unit: 's',
+    firstPage: 0,
+  });
 
   defaultApiBaseUrl(): string {
     return 'https://openapi-fxg.jinritemai.com';

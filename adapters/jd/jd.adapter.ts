@@ -15,7 +15,7 @@ import {
   type VerifiedPush,
 } from '../contract';
 import { isPulledRowEvent, mapPulledRows, resolvePulledRow } from '../shared/pulled-rows';
-import { parseWindowCursor, type WindowCursor } from '../shared/window-cursor';
+import { parseWindowCursor, windowBackfill, type WindowCursor } from '../shared/window-cursor';
 import { formatGmt8 } from '../shared/china-time';
 import { idString } from '../shared/lossless-json';
 import { JdClient } from './jd.client';
@@ -106,6 +106,10 @@ function numericReason(code: string | null, fallback: number): number {
   return code && /^\d+$/.test(code) ? Number(code) : fallback;
 }
 
+/** [U] How far back jingdong.asc.sync.list and the refund-application list serve history; JOS publishes no
+ * figure, so the hub asks for no more than three months. */
+export const JD_HISTORY_DAYS = 90;
+
 /**
  * JD JOS (https://jos.jd.com/apilistnewdetail?apiCateId=241): service orders (`jingdong.asc.*`) pulled with
  * `jingdong.asc.sync.list` by update time, and pre-shipment refund applications
@@ -142,6 +146,14 @@ export class JdAdapter implements MarketplaceAdapter {
     ],
     docs: 'https://jos.jd.com/apilistnewdetail?apiCateId=241',
   };
+
+  readonly backfill = windowBackfill({
+    platform: 'JD',
+    maxDays: JD_HISTORY_DAYS,
+    unit: 'ms',
+    firstPage: 1,
+    extra: { family: 'asc' },
+  });
 
   defaultApiBaseUrl(): string {
     return 'https://api.jd.com/routerjson';

@@ -16,7 +16,7 @@ import {
   type VerifiedPush,
 } from '../contract';
 import { isPulledRowEvent, mapPulledRows, resolvePulledRow } from '../shared/pulled-rows';
-import { parseWindowCursor, type WindowCursor } from '../shared/window-cursor';
+import { parseWindowCursor, windowBackfill, type WindowCursor } from '../shared/window-cursor';
 import { toUnixSeconds } from '../shared/china-time';
 import { idString } from '../shared/lossless-json';
 import { PinduoduoClient } from './pinduoduo.client';
@@ -42,6 +42,10 @@ export const PDD_PULL_WINDOW = {
 
 /** The buyer sees this note when the return is agreed; `operate_desc` is required by the API. */
 export const PDD_RETURN_AGREE_NOTE = '已同意退货，请按退货地址寄回商品并填写快递单号';
+
+/** [U] How far back pdd.refund.list.increment.get serves after-sales by update time: three months is what
+ * merchants' ERPs use; not confirmed in the published docs. */
+export const PDD_HISTORY_DAYS = 90;
 
 /**
  * Pinduoduo Open Platform (https://open.pinduoduo.com/application/document/api?id=pdd.refund.list.increment.get).
@@ -71,6 +75,13 @@ export class PinduoduoAdapter implements MarketplaceAdapter {
     ],
     docs: 'https://open.pinduoduo.com/application/document/api?id=pdd.refund.list.increment.get',
   };
+
+  readonly backfill = windowBackfill({
+    platform: 'Pinduoduo',
+    maxDays: PDD_HISTORY_DAYS,
+    unit: 's',
+    firstPage: 1,
+  });
 
   defaultApiBaseUrl(): string {
     return 'https://gw-api.pinduoduo.com/api/router';

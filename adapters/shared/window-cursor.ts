@@ -1,4 +1,4 @@
-import { AdapterError, AdapterErrorCode } from '../contract';
+import { AdapterError, AdapterErrorCode, type BackfillSupport } from '../contract';
 
 /**
  * The pull position of platforms read in modified-time windows and numbered pages (TOP, JD, PDD, Douyin):
@@ -31,4 +31,35 @@ export function parseWindowCursor<T extends WindowCursor = WindowCursor>(
     // reported below
   }
   throw new AdapterError(AdapterErrorCode.INVALID, `not a ${platform} pull cursor: ${cursor}`);
+}
+
+/**
+ * Backfill for platforms pulled in modified-time windows: the cursor starts its first window at `since`
+ * (in the platform's time unit) and reports its window start as progress.
+ */
+export function windowBackfill(options: {
+  platform: string;
+  maxDays: number | null;
+  unit: 'ms' | 's';
+  firstPage: 0 | 1;
+  extra?: Record<string, unknown>;
+}): BackfillSupport {
+  const scale = options.unit === 'ms' ? 1 : 1000;
+  return {
+    maxDays: options.maxDays,
+    cursorFrom: (since) =>
+      JSON.stringify({
+        start: Math.floor(since.getTime() / scale),
+        end: null,
+        page: options.firstPage,
+        ...options.extra,
+      }),
+    positionOf: (cursor) => {
+      try {
+        return new Date(parseWindowCursor(cursor, options.platform, options.firstPage).start * scale);
+      } catch {
+        return null;
+      }
+    },
+  };
 }

@@ -6,6 +6,7 @@ import {
   type ActionOutcome,
   type AdapterAction,
   type AdapterCapabilities,
+  type BackfillSupport,
   type AdapterConnection,
   type AdapterContext,
   type IncomingPush,
@@ -59,6 +60,12 @@ export const SHOPIFY_DECLINE_NOTE_MAX = 500;
  * and restocking happens when the return is processed at a location.
  */
 export const SHOPIFY_REFUND_RESTOCK_TYPE = 'NO_RESTOCK';
+
+/**
+ * Without the `read_all_orders` scope an app sees only the last 60 days of orders.
+ * https://shopify.dev/docs/api/usage/access-scopes#orders-permissions
+ */
+export const SHOPIFY_HISTORY_DAYS = 60;
 
 interface ShopifyPullCursor {
   since: string;
@@ -128,6 +135,18 @@ export class ShopifyAdapter implements MarketplaceAdapter {
       { name: 'apiSecret', required: true },
     ],
     docs: 'https://shopify.dev/docs/api/admin-graphql/latest/objects/Return',
+  };
+
+  readonly backfill: BackfillSupport = {
+    maxDays: SHOPIFY_HISTORY_DAYS,
+    cursorFrom: (since) => JSON.stringify({ since: since.toISOString(), until: null, after: null }),
+    positionOf: (cursor) => {
+      try {
+        return new Date(parseCursor(cursor).since);
+      } catch {
+        return null;
+      }
+    },
   };
 
   defaultApiBaseUrl(shopId: string): string {

@@ -16,7 +16,7 @@ import {
   type VerifiedPush,
 } from '../contract';
 import { isPulledRowEvent, mapPulledRows, resolvePulledRow } from '../shared/pulled-rows';
-import { parseWindowCursor, type WindowCursor } from '../shared/window-cursor';
+import { parseWindowCursor, windowBackfill, type WindowCursor } from '../shared/window-cursor';
 import { formatGmt8 } from '../shared/china-time';
 import { idString, parseLosslessJson, stringifyLosslessJson } from '../shared/lossless-json';
 import { TaobaoClient } from './taobao.client';
@@ -117,6 +117,10 @@ function mappingResults(response: TopRefundsAgreeResponse): TopRefundMappingResu
   return results?.refund_mapping_result ?? [];
 }
 
+/** [U] How far back taobao.refunds.receive.get serves refunds by modified time: three months is the figure
+ * sellers' tools quote; not confirmed in the published docs. */
+export const TOP_HISTORY_DAYS = 90;
+
 /**
  * Taobao / Tmall Open Platform (https://open.taobao.com/api.htm?docId=52&docType=2).
  * Refunds are pulled by modified time and consumed from TMC (`taobao.tmc.messages.consume` + confirm); TOP has
@@ -162,6 +166,13 @@ export class TaobaoAdapter implements MarketplaceAdapter {
     ],
     docs: 'https://open.taobao.com/api.htm?docId=52&docType=2',
   };
+
+  readonly backfill = windowBackfill({
+    platform: 'Taobao',
+    maxDays: TOP_HISTORY_DAYS,
+    unit: 'ms',
+    firstPage: 1,
+  });
 
   defaultApiBaseUrl(): string {
     return 'https://eco.taobao.com/router/rest';

@@ -242,6 +242,22 @@ export class TaobaoSandbox extends HttpSandbox implements MarketplaceSandbox {
   }
 
   /**
+   * Refunds from before the app subscribed to TMC: stamped `at` and announced on no message channel, so only
+   * a pull over their modified time finds them.
+   */
+  seedHistory(count: number, at: Date): string[] {
+    const ids: string[] = [];
+    for (let i = 0; i < count; i += 1) {
+      const refund = this.createRefund();
+      refund.created = formatGmt8(at);
+      refund.modified = formatGmt8(at);
+      refund.refund_version = at.getTime();
+      ids.push(refund.refund_id);
+    }
+    return ids;
+  }
+
+  /**
    * The buyer changes a refused request and applies again under the same refund id: TOP puts it back to
    * `WAIT_SELLER_AGREE` with a new version, and the seller decides once more.
    */

@@ -6,6 +6,7 @@ import {
   type ActionOutcome,
   type AdapterAction,
   type AdapterCapabilities,
+  type BackfillSupport,
   type AdapterConnection,
   type AdapterContext,
   type IncomingPush,
@@ -104,6 +105,19 @@ export class WoocommerceAdapter implements MarketplaceAdapter {
   };
 
   /** The shop id is the site's host (or its URL); the API lives under it. */
+  /** WooCommerce keeps every order, so history goes back as far as the shop does. */
+  readonly backfill: BackfillSupport = {
+    maxDays: null,
+    cursorFrom: (since) => JSON.stringify({ since: since.toISOString(), until: null, page: 1 }),
+    positionOf: (cursor) => {
+      try {
+        return new Date(parseCursor(cursor).since);
+      } catch {
+        return null;
+      }
+    },
+  };
+
   defaultApiBaseUrl(shopId: string): string {
     const site = /^https?:\/\//i.test(shopId) ? shopId : `https://${shopId}`;
     return site.replace(/\/+$/, '');

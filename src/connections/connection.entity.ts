@@ -51,6 +51,27 @@ export class Connection {
   @Column('timestamptz', { name: 'sync_next_run_at', nullable: true })
   syncNextRunAt: Date | null;
 
+  @Column('timestamptz', { name: 'backfill_requested_since', nullable: true })
+  backfillRequestedSince: Date | null;
+
+  @Column('timestamptz', { name: 'backfill_since', nullable: true })
+  backfillSince: Date | null;
+
+  @Column('text', { name: 'backfill_cursor', nullable: true })
+  backfillCursor: string | null;
+
+  @Column('integer', { name: 'backfill_pages' })
+  backfillPages: number;
+
+  @Column('integer', { name: 'backfill_cases' })
+  backfillCases: number;
+
+  @Column('timestamptz', { name: 'backfill_started_at', nullable: true })
+  backfillStartedAt: Date | null;
+
+  @Column('timestamptz', { name: 'backfill_completed_at', nullable: true })
+  backfillCompletedAt: Date | null;
+
   @Column('timestamptz', { name: 'deleted_at', nullable: true })
   deletedAt: Date | null;
 

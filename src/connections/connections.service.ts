@@ -33,9 +33,24 @@ export interface ConnectionView {
     lastErrorAt: Date | null;
     nextRunAt: Date | null;
     rateBudget: { requestsPerSecond: number; note: string };
+    /** History imported from a date (`POST /v1/connections/:id/sync { since }`); null when never asked. */
+    backfill: BackfillView | null;
   };
   createdAt: Date;
   updatedAt: Date;
+}
+
+export interface BackfillView {
+  status: 'running' | 'done';
+  /** What was asked for, and what the platform allows (the later of the two). */
+  requestedSince: Date | null;
+  since: Date | null;
+  /** How far the import has read, in upstream modified time. */
+  position: Date | null;
+  pages: number;
+  cases: number;
+  startedAt: Date | null;
+  completedAt: Date | null;
 }
 
 /** What the webhook ingress needs to verify a push, cached briefly: ingress must not wait on the database. */
@@ -189,6 +204,7 @@ export class ConnectionsService {
           requestsPerSecond: Math.floor(rateLimit.requestsPerSecond * 0.8 * 100) / 100,
           note: rateLimit.note,
         },
+        backfill: this.backfillView(row),
       },
       createdAt: row.createdAt,
       updatedAt: row.updatedAt,
@@ -208,6 +224,23 @@ export class ConnectionsService {
         { field, problems: [error.message] },
       ]);
     }
+  }
+
+  private backfillView(row: Connection): BackfillView | null {
+    if (!row.backfillStartedAt) return null;
+    const adapter = this.adapters.get(row.platform);
+    return {
+      status: row.backfillCursor ? 'running' : 'done',
+      requestedSince: row.backfillRequestedSince,
+      since: row.backfillSince,
+      position: row.backfillCursor
+        ? (adapter.backfill?.positionOf(row.backfillCursor) ?? null)
+        : row.backfillCompletedAt,
+      pages: row.backfillPages,
+      cases: row.backfillCases,
+      startedAt: row.backfillStartedAt,
+      completedAt: row.backfillCompletedAt,
+    };
   }
 
   private checkCredentials(platform: Platform, credentials: Record<string, unknown>): Record<string, string> {

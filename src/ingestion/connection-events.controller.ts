@@ -1,11 +1,12 @@
-import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Page } from '../common/cursor';
 import { CurrentPrincipal, RequireRole, type Principal } from '../tenancy/auth.decorators';
 import { ListEventsQuery } from './dto/list-events.query';
+import { RequestSyncDto } from './dto/request-sync.dto';
 import type { InboundEvent } from './inbound-event.entity';
 import { IngestionService } from './ingestion.service';
-import { SyncService } from './sync.service';
+import { SyncService, type SyncRequested } from './sync.service';
 
 export interface InboundEventView {
   id: string;
@@ -44,15 +45,16 @@ export class ConnectionEventsController {
     private readonly sync: SyncService,
   ) {}
 
-  /** Pulls now, in the background. */
+  /** Pulls now, in the background; with `since`, also imports history from that time (progress on the connection). */
   @Post('sync')
   @HttpCode(202)
   @RequireRole('admin')
   requestSync(
     @CurrentPrincipal() principal: Principal,
     @Param('id', ParseUUIDPipe) id: string,
-  ): Promise<{ queued: boolean; jobId: string }> {
-    return this.sync.requestSync(principal.tenantId, id);
+    @Body() body: RequestSyncDto,
+  ): Promise<SyncRequested> {
+    return this.sync.requestSync(principal.tenantId, id, body.since ? new Date(body.since) : null);
   }
 
   @Get('events')

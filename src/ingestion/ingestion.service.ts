@@ -22,6 +22,7 @@ import { ConnectionsService, type ResolvedConnection } from '../connections/conn
 import { RateLimiterFactory } from '../connections/rate-limiter.factory';
 import { JobName, QueueName } from '../queue/queue.constants';
 import { RoutingService } from '../routing/routing.service';
+import { CaseStatusService } from '../tickets/case-status.service';
 import { TicketWriter, type TimelineEntry, type UpsertOutcome } from '../tickets/ticket-writer.service';
 import type { DomainEvent } from '../webhooks/domain-event.types';
 import { recordInboundEventFailed, recordInboundEvents } from '../operations/hub-metrics';
@@ -79,6 +80,7 @@ export class IngestionService {
     private readonly routing: RoutingService,
     private readonly outbox: OutboxService,
     private readonly limiters: RateLimiterFactory,
+    private readonly caseStatus: CaseStatusService,
   ) {}
 
   /**
@@ -297,6 +299,14 @@ export class IngestionService {
       await this.writer.appendTimeline(entries, manager);
       await this.outbox.emit(events, manager);
       await this.routing.settle(connection, item, routed, outcome, manager);
+      if (outcome.outcome !== 'stale') {
+        await this.caseStatus.follow(manager, {
+          tenantId: connection.tenantId,
+          ticketId: outcome.ticketId,
+          stage: item.stage,
+          externalUpdatedAt: item.externalUpdatedAt,
+        });
+      }
       return outcome;
     });
     if (result.outcome === 'created') {

@@ -3,9 +3,11 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Queue } from 'bull';
 import { DataSource } from 'typeorm';
+import type { AdapterContext } from '../../adapters/contract';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { describeUpstreamFailure } from '../common/upstream-failure';
 import { AdapterRegistry } from '../connections/adapter-registry.service';
+import type { Connection } from '../connections/connection.entity';
 import { ConnectionsService } from '../connections/connections.service';
 import { JobName, QueueName } from '../queue/queue.constants';
 import { OutboxService } from '../webhooks/outbox.service';
@@ -21,6 +23,14 @@ export interface SyncRunResult {
   messages: number;
   caughtUp: boolean;
 }
+
+export interface SyncRequested {
+  queued: boolean;
+  jobId: string;
+  backfill: { requestedSince: Date; since: Date; limitedBy: string | null } | null;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Pages one sync job may take before it hands over to a fresh job, so one big backfill never hogs a worker. */
 const MAX_PAGES_PER_JOB = 50;
@@ -38,8 +48,17 @@ export class SyncService {
     private readonly outbox: OutboxService,
   ) {}
 
-  /** `POST /v1/connections/:id/sync`: one job per connection at a time, whatever the number of requests. */
-  async requestSync(tenantId: string, connectionId: string): Promise<{ queued: boolean; jobId: string }> {
+  /**
+   * `POST /v1/connections/:id/sync`: one job per connection at a time, whatever the number of requests. With
+   * `since`, the connection also imports history from then (no further back than the platform serves), on a
+   * cursor of its own beside the live one, page by page at the connection's rate budget; asking again
+   * restarts the import from the new date.
+   */
+  async requestSync(
+    tenantId: string,
+    connectionId: string,
+    since: Date | null = null,
+  ): Promise<SyncRequested> {
     const connection = await this.connections.find(tenantId, connectionId);
     const adapter = this.adapters.get(connection.platform);
     if (!adapter.pull && !adapter.consumeMessages) {
@@ -48,7 +67,37 @@ export class SyncService {
         `${connection.platform} only pushes; there is nothing to pull`,
       );
     }
-    return this.enqueue(connectionId);
+    let backfill: SyncRequested['backfill'] = null;
+    if (since) {
+      if (!adapter.pull || !adapter.backfill) {
+        throw new DomainError(
+          ErrorCode.UNPROCESSABLE,
+          `${adapter.capabilities.displayName} cannot import history from a date`,
+        );
+      }
+      const now = Date.now();
+      if (since.getTime() >= now) {
+        throw new DomainError(ErrorCode.VALIDATION_FAILED, 'since must be in the past', [
+          { field: 'since', problems: ['must be in the past'] },
+        ]);
+      }
+      const { maxDays } = adapter.backfill;
+      const earliest = maxDays === null ? null : new Date(now - maxDays * DAY_MS);
+      const from = earliest && since < earliest ? earliest : since;
+      await this.dataSource.query(
+        `UPDATE connections SET backfill_requested_since = $2, backfill_since = $3, backfill_cursor = $4,
+           backfill_pages = 0, backfill_cases = 0, backfill_started_at = now(), backfill_completed_at = NULL
+         WHERE id = $1`,
+        [connectionId, since, from, adapter.backfill.cursorFrom(from)],
+      );
+      backfill = {
+        requestedSince: since,
+        since: from,
+        limitedBy:
+          from === since ? null : `${adapter.capabilities.displayName} serves ${maxDays} days of history`,
+      };
+    }
+    return { ...(await this.enqueue(connectionId)), backfill };
   }
 
   async enqueue(connectionId: string): Promise<{ queued: boolean; jobId: string }> {
@@ -63,6 +112,42 @@ export class SyncService {
       { jobId, attempts: 3, backoff: { type: 'exponential', delay: 5_000 } },
     );
     return { queued: true, jobId };
+  }
+
+  /**
+   * Imports history with what is left of this job's page budget, storing the cursor and the progress after
+   * each page so a restart resumes where it stopped. True while there is more to import.
+   */
+  private async backfill(
+    connectionId: string,
+    connection: Connection,
+    context: AdapterContext,
+    result: SyncRunResult,
+  ): Promise<boolean> {
+    const adapter = this.adapters.get(connection.platform);
+    if (!adapter.pull) return false;
+    const [row] = (await this.dataSource.query(`SELECT backfill_cursor FROM connections WHERE id = $1`, [
+      connectionId,
+    ])) as { backfill_cursor: string | null }[];
+    let cursor = row?.backfill_cursor ?? null;
+    while (cursor !== null && result.pages < MAX_PAGES_PER_JOB) {
+      const page = await adapter.pull(context, cursor);
+      for (const item of page.cases) await this.ingestion.ingestCase(connection, item, { type: 'pull' });
+      if (page.unmapped?.length) await this.ingestion.storeUnmapped(connection, page.unmapped);
+      result.pages += 1;
+      result.cases += page.cases.length;
+      const next = page.hasMore ? page.nextCursor : null;
+      // Only while the import this job started is still the one asked for: a new request replaces it.
+      const updated = (await this.dataSource.query(
+        `UPDATE connections SET backfill_cursor = $3, backfill_pages = backfill_pages + 1,
+           backfill_cases = backfill_cases + $4, backfill_completed_at = CASE WHEN $3::text IS NULL THEN now() END
+         WHERE id = $1 AND backfill_cursor = $2`,
+        [connectionId, cursor, next, page.cases.length],
+      )) as [unknown[], number];
+      if (updated[1] === 0) return true;
+      cursor = next;
+    }
+    return cursor !== null;
   }
 
   /** Claims the connections whose next run is due and queues them; claiming moves the next run forward first. */
@@ -121,6 +206,8 @@ export class SyncService {
           ]);
         }
         result.caughtUp = !hasMore;
+        const backfilling = await this.backfill(connectionId, connection, context, result);
+        result.caughtUp = result.caughtUp && !backfilling;
       }
       await this.dataSource.query(
         `UPDATE connections SET sync_last_success_at = now(), sync_last_error = NULL,

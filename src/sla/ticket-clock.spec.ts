@@ -69,6 +69,21 @@ describe('transitionClock', () => {
     expect(nextAlert(reopened)?.target).toBe('first_response');
   });
 
+  it('gives a reopened ticket a fresh clock: new due times from the reopening, alerts cleared', () => {
+    const breached = { ...running, alerts: { first_response: 'breached', resolution: 'none' } as const };
+    const solved = transitionClock(breached, 'open', 'solved', t0 + 30 * HOUR, book, 1);
+    const reopened = transitionClock(solved, 'solved', 'open', t0 + 40 * HOUR, book, 1);
+    expect(reopened).toMatchObject({
+      startedAt: t0 + 40 * HOUR,
+      pausedMs: 0,
+      firstRespondedAt: null,
+      resolvedAt: null,
+      alerts: { first_response: 'none', resolution: 'none' },
+    });
+    expect(reopened.schedule?.first_response.dueAt).toBe(t0 + 42 * HOUR);
+    expect(reopened.schedule?.resolution.dueAt).toBe(t0 + 64 * HOUR);
+  });
+
   it('leaves a ticket without a clock without one', () => {
     const solved = transitionClock(blank({ stage: 'closed' }), 'new', 'solved', t0, book, 1);
     expect(solved).toMatchObject({ schedule: null, resolvedAt: t0 });

@@ -173,7 +173,19 @@ export function transitionClock(
   }
   if (to === 'pending' && next.pausedAt === null) next = { ...next, pausedAt: at };
   if (DONE_STATUSES.includes(to) && next.resolvedAt === null) next = { ...next, resolvedAt: at };
-  if (DONE_STATUSES.includes(from) && !DONE_STATUSES.includes(to)) next = { ...next, resolvedAt: null };
+  if (DONE_STATUSES.includes(from) && !DONE_STATUSES.includes(to)) {
+    // Reopened (the buyer re-applied, the platform stepped in, an agent reopened): a fresh clock from now.
+    next = {
+      ...next,
+      startedAt: null,
+      pausedAt: to === 'pending' ? at : null,
+      pausedMs: 0,
+      firstRespondedAt: null,
+      resolvedAt: null,
+      alerts: { first_response: 'none', resolution: 'none' },
+    };
+    if (next.policy !== null) next = planClock(next, book, next.policy, timeScale, at);
+  }
   return next;
 }
 

@@ -46,6 +46,8 @@ export interface TicketView {
     resolutionDueAt: Date | null;
     firstRespondedAt: Date | null;
     resolvedAt: Date | null;
+    /** Set while the clock is paused (the ticket is pending). */
+    pausedAt: Date | null;
     state: SlaState;
   };
   csat: { score: number; comment: string | null; at: Date | null } | null;
@@ -107,6 +109,7 @@ export function toTicketView(ticket: Ticket, includeRaw = false): TicketView {
       resolutionDueAt: ticket.slaResolutionDueAt,
       firstRespondedAt: ticket.slaFirstRespondedAt,
       resolvedAt: ticket.slaResolvedAt,
+      pausedAt: ticket.slaPausedAt,
       state: ticket.slaState,
     },
     csat:

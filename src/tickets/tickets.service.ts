@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type SelectQueryBuilder } from 'typeorm';
+import { DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import { toActionView, type ActionView } from '../actions/action-view';
 import { Action } from '../actions/action.entity';
 import { decodeCursor, encodeCursor, type CursorPart, type Page } from '../common/cursor';
@@ -20,6 +20,12 @@ interface SortSpec {
   parts: CursorPart[];
   values(ticket: Ticket): (string | number)[];
 }
+
+/**
+ * A search with fewer matches than this reads them all through the GIN index and sorts them; one with more
+ * walks the index of the sort order. Either way a page costs at most a few thousand rows.
+ */
+const SEARCH_SORT_CAP = 5_000;
 
 const SLA_DUE = `coalesce(t.sla_resolution_due_at, 'infinity'::timestamptz)`;
 
@@ -60,13 +66,61 @@ export class TicketsService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async list(tenantId: string, query: ListTicketsQuery): Promise<Page<TicketView>> {
+    const tsquery = query.q ? searchQuery(query.q) : null;
+    if (!tsquery) return this.page(this.dataSource.manager, tenantId, query, null);
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query(`SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off`);
+      const [probeSql, probeParams] = this.filtered(manager, tenantId, query, tsquery)
+        .select('1')
+        .limit(SEARCH_SORT_CAP)
+        .getQueryAndParameters();
+      const [{ matches }] = (await manager.query(
+        `SELECT count(*)::int AS matches FROM (${probeSql}) AS probe`,
+        probeParams,
+      )) as { matches: number }[];
+      // Many matches: the first page is near the top of the sort order, so walk that index and test each
+      // row. Few matches: take them all from the GIN index and sort them. The planner's guess between the
+      // two goes wrong when the search and a filter are correlated (Chinese words on an English-only shop).
+      if (matches >= SEARCH_SORT_CAP)
+        await manager.query(`SET LOCAL enable_bitmapscan = off; SET LOCAL enable_indexscan = on`);
+      return this.page(manager, tenantId, query, tsquery);
+    });
+  }
+
+  private async page(
+    manager: EntityManager,
+    tenantId: string,
+    query: ListTicketsQuery,
+    tsquery: string | null,
+  ): Promise<Page<TicketView>> {
     const limit = query.limit ?? 50;
     const sort = SORTS[query.sort ?? '-createdAt'];
-    const builder = this.dataSource
+    const builder = this.filtered(manager, tenantId, query, tsquery);
+    for (const key of sort.keys) builder.addOrderBy(key, sort.direction);
+    const rows = await builder.limit(limit + 1).getMany();
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      data: page.map((ticket) => toTicketView(ticket)),
+      nextCursor: rows.length > limit && last ? encodeCursor(sort.values(last)) : null,
+    };
+  }
+
+  /** The tenant's tickets that pass the filters, the search and the cursor. */
+  private filtered(
+    manager: EntityManager,
+    tenantId: string,
+    query: ListTicketsQuery,
+    tsquery: string | null,
+  ): SelectQueryBuilder<Ticket> {
+    const sort = SORTS[query.sort ?? '-createdAt'];
+    const builder = manager
       .getRepository(Ticket)
       .createQueryBuilder('t')
       .where('t.tenant_id = :tenantId', { tenantId });
     this.applyFilters(builder, query);
+    // Every part of q must match, in any order, and all through the GIN index (no scan of the text).
+    if (tsquery) builder.andWhere('t.search_vector @@ CAST(:tsquery AS tsquery)', { tsquery });
     if (query.cursor) {
       const values = decodeCursor(query.cursor, sort.parts);
       const placeholders = values.map((_, index) => `:cursor${index}`);
@@ -76,14 +130,7 @@ export class TicketsService {
         Object.fromEntries(values.map((value, index) => [`cursor${index}`, value])),
       );
     }
-    for (const key of sort.keys) builder.addOrderBy(key, sort.direction);
-    const rows = await builder.limit(limit + 1).getMany();
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      data: page.map((ticket) => toTicketView(ticket)),
-      nextCursor: rows.length > limit && last ? encodeCursor(sort.values(last)) : null,
-    };
+    return builder;
   }
 
   async get(tenantId: string, id: string, includeRaw: boolean): Promise<TicketDetail> {
@@ -129,8 +176,5 @@ export class TicketsService {
     if (query.createdFrom)
       builder.andWhere('t.created_at >= :createdFrom', { createdFrom: query.createdFrom });
     if (query.createdTo) builder.andWhere('t.created_at < :createdTo', { createdTo: query.createdTo });
-    // Every part of q must match, in any order, and all through the GIN index (no scan of the text).
-    const tsquery = query.q ? searchQuery(query.q) : null;
-    if (tsquery) builder.andWhere('t.search_vector @@ CAST(:tsquery AS tsquery)', { tsquery });
   }
 }

@@ -8,6 +8,9 @@ import { Analytics1763904000000 } from './1763904000000-analytics';
 import { OutboxSequence1763905000000 } from './1763905000000-outbox-sequence';
 import { DecisionScope1763906000000 } from './1763906000000-decision-scope';
 import { SearchSingleCharacters1763906010000 } from './1763906010000-search-single-characters';
+import { StatusSetByAgent1763906020000 } from './1763906020000-status-set-by-agent';
+import { TicketsPlatformIndex1763906030000 } from './1763906030000-tickets-platform-index';
+import { ConnectionBackfill1763906040000 } from './1763906040000-connection-backfill';
 
 /** Applied in this order at start-up; every schema change is a new class appended here. */
 export const MIGRATIONS = [
@@ -21,4 +24,7 @@ export const MIGRATIONS = [
   OutboxSequence1763905000000,
   DecisionScope1763906000000,
   SearchSingleCharacters1763906010000,
+  StatusSetByAgent1763906020000,
+  TicketsPlatformIndex1763906030000,
+  ConnectionBackfill1763906040000,
 ];
