@@ -126,7 +126,7 @@ describe('WoocommerceAdapter', () => {
         kind: 'refund_only',
         stage: 'refunded',
         reason: '收到的杯子有破损，外包装也压坏了 / 运费补偿',
-        requestedAmount: null,
+        requestedAmount: { amountMinor: 9970, currency: 'CNY' },
         refundedAmount: { amountMinor: 4490, currency: 'CNY' },
         buyer: { externalId: '25', displayName: '小***子', vip: false },
       });

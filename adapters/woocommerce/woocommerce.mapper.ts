@@ -89,7 +89,8 @@ export function mapWooOrder(order: WooOrder): NormalizedCase {
     reason: reasons.length > 0 ? reasons.join(' / ') : null,
     reasonCode: null,
     category: null,
-    requestedAmount: null,
+    // There is no buyer's request on WooCommerce: what may go back, across all its refunds, is the order total.
+    requestedAmount: orderMoney(order.total, order.currency, 'total'),
     refundedAmount: wooRefundedAmount(order),
     // Guests have customer_id 0; only the first name is kept, as the hub keeps buyer data minimal.
     buyer: {
