@@ -11,6 +11,9 @@ export const DEFAULT_AUTO_REFUND_POLICY: AutoRefundPolicy = {
   ],
   kinds: ['refund_only'],
   withinDaysOfDelivery: 7,
+  // Taobao, JD, Pinduoduo and Douyin after-sales records carry no sign-for time; without this every case on
+  // them would be skipped. The amount limit and the refund-only kind carry the risk instead.
+  whenDeliveryUnknown: 'no_window',
   excludeCategories: ['quality', 'payment', 'account'],
   excludeFlaggedBuyers: true,
   flaggedBuyerIds: [],

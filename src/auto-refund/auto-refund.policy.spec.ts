@@ -6,6 +6,7 @@ const policy: AutoRefundPolicy = {
   maxAmounts: [{ amount: '50.00', currency: 'CNY' }],
   kinds: ['refund_only'],
   withinDaysOfDelivery: 7,
+  whenDeliveryUnknown: 'skip',
   excludeCategories: ['quality'],
   excludeFlaggedBuyers: true,
   flaggedBuyerIds: ['bad-1'],
@@ -30,6 +31,10 @@ describe('evaluateAutoRefund', () => {
       eligible: true,
       amountMinor: 3990,
       currency: 'CNY',
+      rules: [
+        { rule: 'max_amount', limit: '50.00 CNY' },
+        { rule: 'within_days_of_delivery', limit: '7 days' },
+      ],
     });
   });
 
@@ -46,7 +51,28 @@ describe('evaluateAutoRefund', () => {
     [{}, { buyerExternalId: 'bad-1' }, 'buyer is flagged'],
   ])('refuses with %o / %o: %s', (policyChange, ticketChange, reason) => {
     const verdict = evaluateAutoRefund({ ...policy, ...policyChange }, { ...ticket, ...ticketChange });
-    expect(verdict).toEqual({ eligible: false, reason: expect.stringContaining(reason) });
+    expect(verdict).toMatchObject({ eligible: false, reason: expect.stringContaining(reason) });
+  });
+
+  it('names the rule and the limit that refused', () => {
+    expect(evaluateAutoRefund(policy, { ...ticket, requestedAmountMinor: 9000 })).toMatchObject({
+      rule: { rule: 'max_amount', limit: '50.00 CNY' },
+    });
+    expect(evaluateAutoRefund(policy, { ...ticket, deliveredAt: null })).toMatchObject({
+      rule: { rule: 'when_delivery_unknown', limit: 'skip' },
+    });
+  });
+
+  it('without a delivery time, applies what the policy says instead of the window', () => {
+    expect(
+      evaluateAutoRefund({ ...policy, whenDeliveryUnknown: 'no_window' }, { ...ticket, deliveredAt: null }),
+    ).toMatchObject({
+      eligible: true,
+      rules: [
+        { rule: 'max_amount', limit: '50.00 CNY' },
+        { rule: 'when_delivery_unknown', limit: 'no_window' },
+      ],
+    });
   });
 
   it('takes the amount limit inclusively and lets flagged buyers through when told to', () => {

@@ -55,6 +55,7 @@ export class AutoRefundService implements OnModuleInit {
         input.withinDaysOfDelivery === undefined
           ? DEFAULT_AUTO_REFUND_POLICY.withinDaysOfDelivery
           : input.withinDaysOfDelivery,
+      whenDeliveryUnknown: input.whenDeliveryUnknown ?? DEFAULT_AUTO_REFUND_POLICY.whenDeliveryUnknown,
       excludeCategories: [
         ...new Set(input.excludeCategories ?? DEFAULT_AUTO_REFUND_POLICY.excludeCategories),
       ],
@@ -99,7 +100,11 @@ export class AutoRefundService implements OnModuleInit {
     const base = { tenantId, ticketId, actorType: 'automation' as const, actorId: AUTO_REFUND_ACTOR };
     if (!verdict.eligible) {
       await this.writer.appendTimeline([
-        { ...base, type: 'auto_refund.skipped', data: { reason: verdict.reason, dryRun: policy.dryRun } },
+        {
+          ...base,
+          type: 'auto_refund.skipped',
+          data: { reason: verdict.reason, ...verdict.rule, dryRun: policy.dryRun },
+        },
       ]);
       return;
     }
@@ -109,7 +114,11 @@ export class AutoRefundService implements OnModuleInit {
         {
           ...base,
           type: 'auto_refund.dry_run',
-          data: { wouldApprove: { amount, currency: verdict.currency }, policy: 'auto-refund' },
+          data: {
+            wouldApprove: { amount, currency: verdict.currency },
+            policy: 'auto-refund',
+            rules: verdict.rules,
+          },
         },
       ]);
       return;
@@ -130,6 +139,7 @@ export class AutoRefundService implements OnModuleInit {
             actionId: action.id,
             amount: { amount, currency: verdict.currency },
             policy: 'auto-refund',
+            rules: verdict.rules,
           },
         },
       ]);
@@ -146,12 +156,18 @@ export class AutoRefundService implements OnModuleInit {
       `SELECT policy, updated_at FROM auto_refund_policies WHERE tenant_id = $1`,
       [tenantId],
     )) as {
-      policy: AutoRefundPolicy;
+      policy: Omit<AutoRefundPolicy, 'whenDeliveryUnknown'> & Partial<AutoRefundPolicy>;
       updated_at: Date;
     }[];
     const row = rows[0];
     return row
-      ? { ...row.policy, source: 'tenant', updatedAt: row.updated_at }
+      ? {
+          ...row.policy,
+          // Saved before the delivery-unknown rule existed: keep what it did then, skip such cases.
+          whenDeliveryUnknown: row.policy.whenDeliveryUnknown ?? 'skip',
+          source: 'tenant',
+          updatedAt: row.updated_at,
+        }
       : { ...DEFAULT_AUTO_REFUND_POLICY, source: 'default', updatedAt: null };
   }
 }

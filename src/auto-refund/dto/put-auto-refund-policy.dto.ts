@@ -21,6 +21,8 @@ import {
   type TicketKind,
 } from '../../../adapters/contract';
 
+import { DELIVERY_UNKNOWN_RULES, type DeliveryUnknownRule } from '../auto-refund.policy';
+
 export class MoneyLimitDto {
   @ApiProperty({ example: '50.00' })
   @Matches(/^\d{1,12}(\.\d{1,2})?$/, { message: 'amount must be a decimal string such as "50.00"' })
@@ -59,6 +61,15 @@ export class PutAutoRefundPolicyDto {
   @Min(0)
   @Max(365)
   withinDaysOfDelivery?: number | null;
+
+  @ApiPropertyOptional({
+    enum: DELIVERY_UNKNOWN_RULES,
+    default: 'no_window',
+    description: 'without a delivery time: skip the case, or apply no delivery window',
+  })
+  @IsOptional()
+  @IsIn(DELIVERY_UNKNOWN_RULES)
+  whenDeliveryUnknown?: DeliveryUnknownRule;
 
   @ApiPropertyOptional({ enum: TICKET_CATEGORIES, isArray: true })
   @IsOptional()
