@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { generateWebhookSecret } from '../adapters/shared/standard-webhooks';
@@ -496,6 +497,50 @@ describe('hardening: revocations, refunds and upstream errors', () => {
       expect(internal.hits()).toBeGreaterThan(0);
     } finally {
       await internal.close();
+    }
+  });
+
+  it('stores a push of 11,000 messages, and deduplicates a 4,000-character webhook-id', async () => {
+    const douyin = { appKey: 'drill-app', appSecret: 'drill-secret', accessToken: 'token' };
+    const connection = await hub.http
+      .post('/v1/connections')
+      .set(tenant.auth)
+      .send({
+        platform: 'douyin',
+        name: 'Douyin',
+        shopId: 'dy-1',
+        credentials: douyin,
+        apiBaseUrl: 'http://127.0.0.1:9',
+      })
+      .expect(201);
+    const messages = Array.from({ length: 11_000 }, (_, index) => ({ tag: '999', msg_id: `m-${index}` }));
+    const body = JSON.stringify(messages);
+    const sign = createHash('md5').update(`${douyin.appKey}${body}${douyin.appSecret}`).digest('hex');
+    await hub.http
+      .post(`/v1/webhooks/douyin/${(connection.body as ConnectionBody).id}`)
+      .set({ 'content-type': 'application/json', 'event-sign': sign })
+      .send(body)
+      .expect(200);
+    const [stored] = await hub.sql<{ n: string }>(
+      `SELECT count(*) AS n FROM inbound_events WHERE connection_id = $1`,
+      [(connection.body as ConnectionBody).id],
+    );
+    expect(Number(stored.n)).toBe(11_000);
+
+    const generic = await GenericShop.connect(hub, tenant);
+    const longId = `msg_${'x'.repeat(4_000)}`;
+    const data = genericCase();
+    for (const expected of [
+      { received: 1, duplicates: 0 },
+      { received: 1, duplicates: 1 },
+    ]) {
+      const signed = signedGenericPush(generic.secret, data, longId);
+      const answer = await hub.http
+        .post(generic.webhookPath)
+        .set(signed.headers)
+        .send(signed.body)
+        .expect(200);
+      expect(answer.body).toEqual(expected);
     }
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -15,6 +16,7 @@ import {
 } from '../../adapters/contract';
 import type { Page } from '../common/cursor';
 import { DomainError, ErrorCode, notFound } from '../common/domain-error';
+import { storableText } from '../common/input-text';
 import { keysetPage } from '../common/keyset-page';
 import { AdapterRegistry } from '../connections/adapter-registry.service';
 import type { Connection } from '../connections/connection.entity';
@@ -39,6 +41,16 @@ export interface PushReceipt {
 
 export interface ProcessEventJob {
   eventId: string;
+}
+
+/** Longer ids (a 4,000-character `webhook-id`) are stored as their hash: still unique, and small enough to index. */
+export const MAX_STORED_KEY_LENGTH = 200;
+
+function storableKey(key: string): string {
+  const text = storableText(key);
+  return text.length > MAX_STORED_KEY_LENGTH
+    ? `sha256:${createHash('sha256').update(text).digest('hex')}`
+    : text;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -117,30 +129,29 @@ export class IngestionService {
     };
   }
 
+  /**
+   * Stores events with one statement whatever their number (arrays, not one bind parameter per value),
+   * so a push of 11,000 messages is as safe as one of a single message.
+   */
   async storeEvents(
     connection: Pick<Connection, 'id' | 'tenantId'>,
     events: InboundEventDraft[],
   ): Promise<string[]> {
     if (events.length === 0) return [];
-    const values: unknown[] = [];
-    const rows = events.map((event, index) => {
-      const base = index * 6;
-      values.push(
-        connection.tenantId,
-        connection.id,
-        event.dedupeKey,
-        event.eventType,
-        event.externalId,
-        event.payload,
-      );
-      return `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}, $${base + 6})`;
-    });
     const inserted = (await this.dataSource.query(
       `INSERT INTO inbound_events (tenant_id, connection_id, dedupe_key, event_type, external_id, payload)
-       VALUES ${rows.join(', ')}
+       SELECT $1, $2, x.dedupe_key, x.event_type, x.external_id, x.payload
+       FROM unnest($3::text[], $4::text[], $5::text[], $6::text[]) AS x(dedupe_key, event_type, external_id, payload)
        ON CONFLICT (connection_id, dedupe_key) DO NOTHING
        RETURNING id`,
-      values,
+      [
+        connection.tenantId,
+        connection.id,
+        events.map((event) => storableKey(event.dedupeKey)),
+        events.map((event) => storableText(event.eventType)),
+        events.map((event) => (event.externalId === null ? null : storableKey(event.externalId))),
+        events.map((event) => storableText(event.payload)),
+      ],
     )) as { id: string }[];
     return inserted.map((row) => row.id);
   }
