@@ -31,13 +31,26 @@ export interface Scope {
 
 /** Events that count as an agent touching a case: each decision or reply sent to the buyer or platform. */
 export const AGENT_TOUCH_EVENT = 'action.requested';
+/** Per report query: percentiles sort every duration of the period. */
+const REPORT_WORK_MEM = '32MB';
 const OPEN_STATUSES = `('new', 'open', 'pending')`;
 const DONE_STATUSES = `('solved', 'closed')`;
 
+/** Working seconds on a calendar from its first day until `instant`, given the row `day` of the instant's day. */
+const cumulative = (day: string, instant: string): string =>
+  `(${day}.before_seconds + coalesce(extract(epoch FROM least(greatest(${instant}, ${day}.opens_at), ${day}.closes_at) - ${day}.opens_at), 0))`;
+
+/** Joins the calendar row of the local day of `instant` on the ticket's calendar `cal` as `alias`. */
+const calendarDay = (alias: string, instant: string): string =>
+  `LEFT JOIN analytics_calendar_days ${alias} ON ${alias}.calendar_key = s.cal->>'key'
+     AND ${alias}.day = (${instant} AT TIME ZONE (s.cal->>'tz'))::date`;
+
 /**
  * The tickets created in the period with their durations in working seconds: from the start of the SLA clock
- * (or creation) to the first response, and to resolution less the time spent paused. `$1` tenant, `$2`/`$3`
- * the period, `$4` the calendar map.
+ * (or creation) to the first response, and to resolution less the time spent paused. Working time is the
+ * difference of two cumulative look-ups, joined (not called per row) so the planner can hash them. Outside the
+ * laid-out calendar, or around the clock, it is wall-clock time. `$1` tenant, `$2`/`$3` the period, `$4` the
+ * calendar map.
  */
 const TIMED = `
   scope AS (
@@ -49,12 +62,14 @@ const TIMED = `
   ),
   timed AS (
     SELECT s.*,
-      CASE WHEN s.sla_first_responded_at IS NOT NULL AND s.cal IS NOT NULL
-           THEN analytics_working_seconds(s.cal->>'key', s.cal->>'tz', s.started, s.sla_first_responded_at) END
-        AS fr_business,
-      CASE WHEN s.resolved IS NOT NULL AND s.cal IS NOT NULL
-           THEN analytics_working_seconds(s.cal->>'key', s.cal->>'tz', s.started, s.resolved) END AS res_business
+      CASE WHEN ds.day IS NOT NULL AND df.day IS NOT NULL
+           THEN ${cumulative('df', 's.sla_first_responded_at')} - ${cumulative('ds', 's.started')} END AS fr_business,
+      CASE WHEN ds.day IS NOT NULL AND dr.day IS NOT NULL
+           THEN ${cumulative('dr', 's.resolved')} - ${cumulative('ds', 's.started')} END AS res_business
       FROM scope s
+      ${calendarDay('ds', 's.started')}
+      ${calendarDay('df', 's.sla_first_responded_at')}
+      ${calendarDay('dr', 's.resolved')}
   ),
   measured AS (
     SELECT m.*,
@@ -184,6 +199,17 @@ const WORKFLOW = `
 export class AnalyticsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  /**
+   * A report query in its own transaction without JIT (PostgreSQL's JIT compiles these aggregates for longer,
+   * hundreds of milliseconds, than they take to run) and with room to sort a month of durations in memory.
+   */
+  private report<T>(sql: string, params: unknown[]): Promise<T> {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query(`SET LOCAL jit = off; SET LOCAL work_mem = '${REPORT_WORK_MEM}'`);
+      return (await manager.query(sql, params)) as T;
+    });
+  }
+
   private params(scope: Scope): unknown[] {
     return [scope.tenantId, scope.from, scope.to, JSON.stringify(scope.calendars)];
   }
@@ -191,7 +217,7 @@ export class AnalyticsRepository {
   /** The figures for the whole period, and per group when asked (`grouped` = 1 on group rows). */
   async figures(scope: Scope, groupBy: AnalyticsGroupBy | null): Promise<FigureRow[]> {
     const group = groupBy ? GROUP_COLUMNS[groupBy].replace('t.', 'k.') : null;
-    const rows = (await this.dataSource.query(
+    const rows = (await this.report(
       `WITH ${TIMED}, ${WORKFLOW}
        SELECT ${group ?? 'NULL::text'} AS group_key, ${group ? `GROUPING(${group})` : '1'}::int AS grouped_raw,
               ${FIGURES}
@@ -204,7 +230,7 @@ export class AnalyticsRepository {
 
   /** Counts per status, stage, platform, department, category and severity, in one pass. */
   counts(scope: Scope): Promise<CountRow[]> {
-    return this.dataSource.query(
+    return this.report(
       `SELECT CASE WHEN GROUPING(status) = 0 THEN 'status' WHEN GROUPING(stage) = 0 THEN 'stage'
                    WHEN GROUPING(platform) = 0 THEN 'platform' WHEN GROUPING(department) = 0 THEN 'department'
                    WHEN GROUPING(category) = 0 THEN 'category' ELSE 'severity' END AS dimension,
@@ -223,7 +249,7 @@ export class AnalyticsRepository {
     const sets = group
       ? `GROUPING SETS ((t.refunded_currency), (${group}, t.refunded_currency))`
       : 't.refunded_currency';
-    const rows = (await this.dataSource.query(
+    const rows = (await this.report(
       `SELECT ${group ?? 'NULL::text'} AS group_key, ${group ? `GROUPING(${group})` : '1'}::int AS grouped_raw,
               t.refunded_currency AS currency, count(*)::int AS count, sum(t.refunded_amount_minor)::text AS amount_minor
          FROM tickets t
@@ -238,16 +264,18 @@ export class AnalyticsRepository {
 
   /** Cases still open that were created before the end of the period, aged in working seconds until now. */
   async backlog(scope: Scope): Promise<BacklogRow> {
-    const [row] = (await this.dataSource.query(
-      `WITH open AS (
+    const [row] = (await this.report(
+      `WITH s AS (
          SELECT coalesce(t.sla_started_at, t.created_at) AS started, $3::jsonb -> coalesce(t.sla_policy, t.severity) AS cal
            FROM tickets t
           WHERE t.tenant_id = $1 AND t.created_at < $2 AND t.status IN ${OPEN_STATUSES}
        ), aged AS (
-         SELECT greatest(0, coalesce(CASE WHEN cal IS NULL THEN NULL
-                  ELSE analytics_working_seconds(cal->>'key', cal->>'tz', started, now()) END,
-                  extract(epoch FROM now() - started))) AS age
-           FROM open
+         SELECT greatest(0, CASE WHEN ds.day IS NOT NULL AND dn.day IS NOT NULL
+                  THEN ${cumulative('dn', 'now()')} - ${cumulative('ds', 's.started')}
+                  ELSE extract(epoch FROM now() - s.started) END) AS age
+           FROM s
+           ${calendarDay('ds', 's.started')}
+           ${calendarDay('dn', 'now()')}
        )
        SELECT count(*)::int AS open, avg(age)::float8 AS mean_age, max(age)::float8 AS oldest_age FROM aged`,
       [scope.tenantId, scope.to, JSON.stringify(scope.calendars)],
@@ -261,7 +289,7 @@ export class AnalyticsRepository {
    */
   problemSkus(scope: Scope, limit: number, minCases: number): Promise<SkuRow[]> {
     const previousFrom = new Date(2 * scope.from.getTime() - scope.to.getTime());
-    return this.dataSource.query(
+    return this.report(
       `WITH lines AS (
          SELECT t.id, t.category, t.created_at >= $2 AS current, i->>'sku' AS sku, i->>'title' AS title
            FROM tickets t CROSS JOIN LATERAL jsonb_array_elements(t.items) i
@@ -300,7 +328,7 @@ export class AnalyticsRepository {
   ): Promise<BucketRow[]> {
     const group = groupBy ? GROUP_COLUMNS[groupBy].replace('t.', 'k.') : null;
     const BUCKET = `date_trunc('${interval}', k.created_at AT TIME ZONE $5)`;
-    const rows = (await this.dataSource.query(
+    const rows = (await this.report(
       `WITH ${TIMED},
        series AS (
          SELECT generate_series(date_trunc('${interval}', $2::timestamptz AT TIME ZONE $5),

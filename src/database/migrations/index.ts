@@ -5,6 +5,7 @@ import { ActionsWebhooks1763900300000 } from './1763900300000-actions-webhooks';
 import { AutoRefund1763900400000 } from './1763900400000-auto-refund';
 import { ActionVerification1763902000000 } from './1763902000000-action-verification';
 import { Analytics1763904000000 } from './1763904000000-analytics';
+import { AnalyticsCalendarJoins1763904010000 } from './1763904010000-analytics-calendar-joins';
 import { OutboxSequence1763905000000 } from './1763905000000-outbox-sequence';
 import { DecisionScope1763906000000 } from './1763906000000-decision-scope';
 import { SearchSingleCharacters1763906010000 } from './1763906010000-search-single-characters';
@@ -21,6 +22,7 @@ export const MIGRATIONS = [
   AutoRefund1763900400000,
   ActionVerification1763902000000,
   Analytics1763904000000,
+  AnalyticsCalendarJoins1763904010000,
   OutboxSequence1763905000000,
   DecisionScope1763906000000,
   SearchSingleCharacters1763906010000,
