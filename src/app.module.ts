@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { AppConfig } from '../config/env.config';
 import { databaseOptions } from '../config/database.config';
 import { ActionsModule } from './actions/actions.module';
+import { ActionsWorkerModule } from './actions/actions-worker.module';
 import { AnalyticsModule } from './analytics/analytics.module';
 import { AutoRefundModule } from './auto-refund/auto-refund.module';
 import { AppConfigModule } from './config.module';
@@ -20,6 +21,7 @@ import { SlaWorkerModule } from './sla/sla-worker.module';
 import { StreamModule } from './stream/stream.module';
 import { TenancyModule } from './tenancy/tenancy.module';
 import { TicketsModule } from './tickets/tickets.module';
+import { TicketsWorkerModule } from './tickets/tickets-worker.module';
 import { OutboxModule } from './webhooks/outbox.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
@@ -42,11 +44,13 @@ export class AppModule {
         TenancyModule,
         ConnectionsModule,
         TicketsModule,
+        ...(worker ? [TicketsWorkerModule] : []),
         RoutingModule,
         SlaModule,
         ...(worker ? [SlaWorkerModule] : []),
         IngestionModule.register({ worker }),
-        ActionsModule.register({ worker }),
+        ActionsModule,
+        ...(worker ? [ActionsWorkerModule] : []),
         AutoRefundModule,
         AnalyticsModule.register({ worker }),
         WebhooksModule.register({ worker }),

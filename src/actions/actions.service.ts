@@ -20,12 +20,12 @@ import { keysetPage } from '../common/keyset-page';
 import { AdapterRegistry } from '../connections/adapter-registry.service';
 import { ConnectionsService, type ResolvedConnection } from '../connections/connections.service';
 import { RateLimiterFactory } from '../connections/rate-limiter.factory';
-import { IngestionService } from '../ingestion/ingestion.service';
 import { JobName, QueueName } from '../queue/queue.constants';
 import { SlaService } from '../sla/sla.service';
-import { Ticket } from '../tickets/ticket.entity';
+import { CaseSyncService } from '../tickets/case-sync.service';
+import type { Ticket } from '../tickets/ticket.model';
+import { TicketRepository } from '../tickets/ticket.repository';
 import type { ActorType } from '../tickets/ticket-vocabulary';
-import { TicketWriter } from '../tickets/ticket-writer.service';
 import { recordPushback, recordRateLimitWait } from '../operations/hub-metrics';
 import { OutboxService } from '../webhooks/outbox.service';
 import { DECISION_KEYS, decisionScope, decisionTookEffect } from './action-rules';
@@ -75,8 +75,8 @@ export class ActionsService {
     private readonly adapters: AdapterRegistry,
     private readonly connections: ConnectionsService,
     private readonly limiters: RateLimiterFactory,
-    private readonly ingestion: IngestionService,
-    private readonly writer: TicketWriter,
+    private readonly caseSync: CaseSyncService,
+    private readonly tickets: TicketRepository,
     private readonly outbox: OutboxService,
     private readonly sla: SlaService,
   ) {}
@@ -107,7 +107,7 @@ export class ActionsService {
         return toActionView(existing);
       }
     }
-    const ticket = await this.dataSource.getRepository(Ticket).findOne({ where: { id: ticketId, tenantId } });
+    const ticket = await this.tickets.find(tenantId, ticketId);
     if (!ticket) throw notFound('ticket');
     const params = this.params(input, ticket);
     const { capabilities } = this.adapters.get(ticket.platform);
@@ -147,7 +147,7 @@ export class ActionsService {
     if (inserted.length === 0)
       return this.explainConflict(tenantId, ticket, decisionKey, idempotencyKey, input);
     const id = inserted[0].id;
-    await this.writer.appendTimeline([
+    await this.tickets.appendTimeline([
       {
         tenantId,
         ticketId,
@@ -168,8 +168,7 @@ export class ActionsService {
   }
 
   async listForTicket(tenantId: string, ticketId: string, query: PageQuery): Promise<Page<ActionView>> {
-    const ticket = await this.dataSource.getRepository(Ticket).exists({ where: { id: ticketId, tenantId } });
-    if (!ticket) throw notFound('ticket');
+    if (!(await this.tickets.exists(tenantId, ticketId))) throw notFound('ticket');
     const builder = this.dataSource
       .getRepository(Action)
       .createQueryBuilder('a')
@@ -276,7 +275,7 @@ export class ActionsService {
         recordPushback(resolved.connection.platform, action.type, failure.code);
         if (failure.code === AdapterErrorCode.CONFLICT && action.conflictRetries === 0 && adapter.fetchCase) {
           const fresh = await adapter.fetchCase(context, ticket.externalId, ticket.externalOrderId);
-          await this.ingestion.ingestCase(resolved.connection, fresh, { type: 'pull' });
+          await this.caseSync.sync(resolved.connection, fresh, { type: 'pull' });
           const stages = adapter.capabilities.actionStages[action.type];
           if (stages && !stages.includes(fresh.stage)) {
             await this.fail(
@@ -376,7 +375,7 @@ export class ActionsService {
     updatedCase: NormalizedCase | null,
   ): Promise<void> {
     if (updatedCase)
-      await this.ingestion.ingestCase(resolved.connection, updatedCase, {
+      await this.caseSync.sync(resolved.connection, updatedCase, {
         type: 'action',
         actionId: action.id,
       });
@@ -389,7 +388,7 @@ export class ActionsService {
       )) as [unknown[], number];
       if (updated[1] === 0) return;
       await this.sla.recordFirstResponse(manager, action.ticketId, new Date());
-      await this.writer.appendTimeline(
+      await this.tickets.appendTimeline(
         [
           {
             tenantId: action.tenantId,
@@ -432,7 +431,7 @@ export class ActionsService {
         errorCode: code,
         error: message,
       };
-      await this.writer.appendTimeline(
+      await this.tickets.appendTimeline(
         [
           {
             tenantId: action.tenantId,
@@ -452,12 +451,8 @@ export class ActionsService {
   }
 
   private async ticketForAction(ticketId: string): Promise<TicketForAction> {
-    const ticket = await this.dataSource
-      .getRepository(Ticket)
-      .createQueryBuilder('t')
-      .addSelect('t.raw')
-      .where('t.id = :ticketId', { ticketId })
-      .getOneOrFail();
+    const ticket = await this.tickets.findById(ticketId, { includeRaw: true });
+    if (!ticket) throw notFound('ticket');
     return {
       externalId: ticket.externalId,
       externalOrderId: ticket.externalOrderId,

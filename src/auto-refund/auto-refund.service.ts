@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { minorToDecimal } from '../../adapters/shared/money';
@@ -7,10 +7,8 @@ import type { AppConfig } from '../../config/env.config';
 import { ActionsService } from '../actions/actions.service';
 import { DomainError } from '../common/domain-error';
 import { APP_CONFIG } from '../config.module';
-import { IngestionService } from '../ingestion/ingestion.service';
-import { TenantCache } from '../routing/tenant-cache';
-import { Ticket } from '../tickets/ticket.entity';
-import { TicketWriter } from '../tickets/ticket-writer.service';
+import { TenantCache } from '../common/tenant-cache';
+import { TicketRepository } from '../tickets/ticket.repository';
 import { evaluateAutoRefund, type AutoRefundPolicy } from './auto-refund.policy';
 import type { PutAutoRefundPolicyDto } from './dto/put-auto-refund-policy.dto';
 
@@ -23,22 +21,16 @@ export const AUTO_REFUND_ACTOR = 'auto-refund';
 
 /** Fast refunds for trusted, low-risk cases, decided as each new ticket arrives. */
 @Injectable()
-export class AutoRefundService implements OnModuleInit {
-  private readonly logger = new Logger(AutoRefundService.name);
+export class AutoRefundService {
   private readonly cache: TenantCache<AutoRefundPolicyView>;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) config: AppConfig,
-    private readonly ingestion: IngestionService,
     private readonly actions: ActionsService,
-    private readonly writer: TicketWriter,
+    private readonly tickets: TicketRepository,
   ) {
     this.cache = new TenantCache(config.settingsCacheTtlMs, (tenantId) => this.load(tenantId));
-  }
-
-  onModuleInit(): void {
-    this.ingestion.onTicketCreated((tenantId, ticketId) => this.consider(tenantId, ticketId));
   }
 
   get(tenantId: string): Promise<AutoRefundPolicyView> {
@@ -78,7 +70,7 @@ export class AutoRefundService implements OnModuleInit {
   async consider(tenantId: string, ticketId: string): Promise<void> {
     const policy = await this.get(tenantId);
     if (!policy.enabled) return;
-    const ticket = await this.dataSource.getRepository(Ticket).findOne({ where: { id: ticketId, tenantId } });
+    const ticket = await this.tickets.find(tenantId, ticketId);
     if (!ticket) return;
     const [{ count }] = (await this.dataSource.query(
       `SELECT count(*)::int AS count FROM actions WHERE ticket_id = $1`,
@@ -99,7 +91,7 @@ export class AutoRefundService implements OnModuleInit {
     });
     const base = { tenantId, ticketId, actorType: 'automation' as const, actorId: AUTO_REFUND_ACTOR };
     if (!verdict.eligible) {
-      await this.writer.appendTimeline([
+      await this.tickets.appendTimeline([
         {
           ...base,
           type: 'auto_refund.skipped',
@@ -110,7 +102,7 @@ export class AutoRefundService implements OnModuleInit {
     }
     const amount = minorToDecimal(verdict.amountMinor, verdict.currency);
     if (policy.dryRun) {
-      await this.writer.appendTimeline([
+      await this.tickets.appendTimeline([
         {
           ...base,
           type: 'auto_refund.dry_run',
@@ -131,7 +123,7 @@ export class AutoRefundService implements OnModuleInit {
         { type: 'automation', id: AUTO_REFUND_ACTOR },
         `auto-refund:${ticketId}`,
       );
-      await this.writer.appendTimeline([
+      await this.tickets.appendTimeline([
         {
           ...base,
           type: 'auto_refund.approved',
@@ -145,7 +137,7 @@ export class AutoRefundService implements OnModuleInit {
       ]);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      await this.writer.appendTimeline([
+      await this.tickets.appendTimeline([
         { ...base, type: 'auto_refund.skipped', data: { reason: error.message, dryRun: false } },
       ]);
     }

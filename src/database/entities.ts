@@ -4,7 +4,6 @@ import { InboundEvent } from '../ingestion/inbound-event.entity';
 import { ApiKey } from '../tenancy/api-key.entity';
 import { Tenant } from '../tenancy/tenant.entity';
 import { TicketEvent } from '../tickets/ticket-event.entity';
-import { Ticket } from '../tickets/ticket.entity';
 import { WebhookDelivery } from '../webhooks/webhook-delivery.entity';
 import { WebhookSubscription } from '../webhooks/webhook-subscription.entity';
 
@@ -13,7 +12,6 @@ export const ENTITIES = [
   ApiKey,
   Connection,
   InboundEvent,
-  Ticket,
   TicketEvent,
   Action,
   WebhookSubscription,

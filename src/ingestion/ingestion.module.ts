@@ -1,6 +1,6 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { AutoRefundModule } from '../auto-refund/auto-refund.module';
 import { ConnectionsModule } from '../connections/connections.module';
-import { RoutingModule } from '../routing/routing.module';
 import { TicketsModule } from '../tickets/tickets.module';
 import { ConnectionEventsController } from './connection-events.controller';
 import { IngestProcessor } from './ingest.processor';
@@ -19,9 +19,7 @@ export class IngestionModule {
       : [];
     return {
       module: IngestionModule,
-      // Global: its services are used by actions, and registering it twice would start its processors twice.
-      global: true,
-      imports: [ConnectionsModule, TicketsModule, RoutingModule],
+      imports: [ConnectionsModule, TicketsModule, AutoRefundModule],
       controllers: [WebhooksController, ConnectionEventsController],
       providers: [IngestionService, SyncService, ...workerProviders],
       exports: [IngestionService, SyncService],

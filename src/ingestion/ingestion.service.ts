@@ -22,13 +22,11 @@ import { AdapterRegistry } from '../connections/adapter-registry.service';
 import type { Connection } from '../connections/connection.entity';
 import { ConnectionsService, type ResolvedConnection } from '../connections/connections.service';
 import { RateLimiterFactory } from '../connections/rate-limiter.factory';
+import { AutoRefundService } from '../auto-refund/auto-refund.service';
 import { JobName, QueueName } from '../queue/queue.constants';
-import { RoutingService } from '../routing/routing.service';
-import { CaseStatusService } from '../tickets/case-status.service';
-import { TicketWriter, type TimelineEntry, type UpsertOutcome } from '../tickets/ticket-writer.service';
-import type { DomainEvent } from '../webhooks/domain-event.types';
 import { recordInboundEventFailed, recordInboundEvents } from '../operations/hub-metrics';
-import { OutboxService } from '../webhooks/outbox.service';
+import { CaseSyncService, type CaseSource } from '../tickets/case-sync.service';
+import type { UpsertOutcome } from '../tickets/ticket.repository';
 import type { ListEventsQuery } from './dto/list-events.query';
 import { InboundEvent } from './inbound-event.entity';
 
@@ -81,18 +79,15 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 @Injectable()
 export class IngestionService {
   private readonly logger = new Logger(IngestionService.name);
-  private readonly createdListeners: ((tenantId: string, ticketId: string) => Promise<void>)[] = [];
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectQueue(QueueName.Ingest) private readonly ingestQueue: Queue<ProcessEventJob>,
     private readonly connections: ConnectionsService,
     private readonly adapters: AdapterRegistry,
-    private readonly writer: TicketWriter,
-    private readonly routing: RoutingService,
-    private readonly outbox: OutboxService,
+    private readonly caseSync: CaseSyncService,
+    private readonly autoRefund: AutoRefundService,
     private readonly limiters: RateLimiterFactory,
-    private readonly caseStatus: CaseStatusService,
   ) {}
 
   /**
@@ -258,81 +253,24 @@ export class IngestionService {
     await this.finish(event.id, 'processed', outcome.ticketId, null);
   }
 
+  /**
+   * A pushed or pulled case becomes its ticket; a new ticket is then offered to auto-refund, after the
+   * ticket's commit, and a failing decision there never fails ingestion.
+   */
   async ingestCase(
     connection: Pick<Connection, 'id' | 'tenantId' | 'platform'>,
     item: NormalizedCase,
-    source: { type: 'push'; eventId: string } | { type: 'pull' } | { type: 'action'; actionId: string },
+    source: CaseSource,
   ): Promise<UpsertOutcome> {
-    const result = await this.dataSource.transaction(async (manager) => {
-      const routed = await this.routing.route(connection, item);
-      const outcome = await this.writer.upsertCase(connection, item, routed.triage, manager, {
-        acceptSameTime: source.type === 'action',
-      });
-      const entries: TimelineEntry[] = [];
-      const events: DomainEvent[] = [];
-      const base = { tenantId: connection.tenantId, ticketId: outcome.ticketId };
-      const ticketRef = {
-        ticketId: outcome.ticketId,
-        externalId: item.externalId,
-        platform: connection.platform,
-        connectionId: connection.id,
-      };
-      if (outcome.outcome === 'created') {
-        const data = { stage: item.stage, kind: item.kind };
-        entries.push({
-          ...base,
-          actorType: 'platform',
-          type: 'ticket.created',
-          data: { ...data, source: source.type },
-        });
-        events.push({
-          ...base,
-          type: 'ticket.created',
-          data: { ...ticketRef, ...data, number: outcome.number },
-        });
-      } else if (outcome.outcome === 'updated') {
-        events.push({
-          ...base,
-          type: 'ticket.updated',
-          data: { ...ticketRef, version: outcome.version, by: 'platform' },
-        });
-        if (outcome.previousStage !== item.stage) {
-          const change = { from: outcome.previousStage, to: item.stage };
-          entries.push({
-            ...base,
-            actorType: 'platform',
-            type: 'ticket.stage_changed',
-            data: { ...change, source: source.type },
-          });
-          events.push({ ...base, type: 'ticket.stage_changed', data: { ...ticketRef, ...change } });
-        }
-      }
-      await this.writer.appendTimeline(entries, manager);
-      await this.outbox.emit(events, manager);
-      await this.routing.settle(connection, item, routed, outcome, manager);
-      if (outcome.outcome !== 'stale') {
-        await this.caseStatus.follow(manager, {
-          tenantId: connection.tenantId,
-          ticketId: outcome.ticketId,
-          stage: item.stage,
-          externalUpdatedAt: item.externalUpdatedAt,
-        });
-      }
-      return outcome;
-    });
-    if (result.outcome === 'created') {
-      for (const listener of this.createdListeners) {
-        await listener(connection.tenantId, result.ticketId).catch((error: unknown) =>
-          this.logger.warn(`after creating ticket ${result.ticketId}: ${(error as Error).message}`),
+    const outcome = await this.caseSync.sync(connection, item, source);
+    if (outcome.outcome === 'created') {
+      await this.autoRefund
+        .consider(connection.tenantId, outcome.ticketId)
+        .catch((error: unknown) =>
+          this.logger.warn(`auto-refund skipped ticket ${outcome.ticketId}: ${(error as Error).message}`),
         );
-      }
     }
-    return result;
-  }
-
-  /** Runs after a new ticket is committed (auto-refund decides here); a failing listener never fails ingestion. */
-  onTicketCreated(listener: (tenantId: string, ticketId: string) => Promise<void>): void {
-    this.createdListeners.push(listener);
+    return outcome;
   }
 
   async listEvents<V>(

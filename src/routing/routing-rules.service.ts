@@ -8,7 +8,7 @@ import { APP_CONFIG } from '../config.module';
 import { CaseRouter } from './case-router';
 import type { RoutingSettings } from './routing-rule.types';
 import { routingSettingsProblems } from './routing-settings.validation';
-import { TenantCache } from './tenant-cache';
+import { TenantCache } from '../common/tenant-cache';
 
 export interface RoutingRulesView extends RoutingSettings {
   /** `default` until the tenant saves its own rules. */

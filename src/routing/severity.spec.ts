@@ -1,6 +1,7 @@
 import { ESCALATION_KEYWORDS } from '../../config/classifier-keywords';
 import { KeywordMatcher } from './keyword-matcher';
-import { assessSeverity, raiseSeverity, type SeverityFacts } from './severity';
+import { raiseSeverity } from '../tickets/ticket-vocabulary';
+import { assessSeverity, type SeverityFacts } from './severity';
 
 describe('assessSeverity', () => {
   const escalation = new KeywordMatcher(ESCALATION_KEYWORDS);

@@ -1,5 +1,5 @@
 import type { MinorMoney, TicketKind, TicketStage } from '../../adapters/contract';
-import { SEVERITIES, type Severity } from '../tickets/ticket-vocabulary';
+import { raiseSeverity, type Severity } from '../tickets/ticket-vocabulary';
 import type { KeywordMatcher } from './keyword-matcher';
 
 export interface SeverityFacts {
@@ -16,10 +16,6 @@ export interface SeverityAssessment {
   severity: Severity;
   /** Why, for the timeline: `threat:12315`, `amount`, `incident`, `arbitration`, `inquiry`, `vip`. */
   reasons: string[];
-}
-
-export function raiseSeverity(severity: Severity, tiers = 1): Severity {
-  return SEVERITIES[Math.min(SEVERITIES.length - 1, SEVERITIES.indexOf(severity) + tiers)];
 }
 
 /**

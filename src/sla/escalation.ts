@@ -1,4 +1,4 @@
-import { raiseSeverity } from '../routing/severity';
+import { raiseSeverity } from '../tickets/ticket-vocabulary';
 import type { Department, Severity } from '../tickets/ticket-vocabulary';
 
 export interface Escalation {

@@ -5,7 +5,7 @@ import type { AppConfig } from '../../config/env.config';
 import { DEFAULT_SLA_POLICIES } from '../../config/sla.defaults';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { APP_CONFIG } from '../config.module';
-import { TenantCache } from '../routing/tenant-cache';
+import { TenantCache } from '../common/tenant-cache';
 import { SEVERITIES } from '../tickets/ticket-vocabulary';
 import type { PutSlaPoliciesDto } from './dto/put-sla-policies.dto';
 import { SlaPolicyBook } from './sla-clock';

@@ -1,16 +1,14 @@
 import { Module } from '@nestjs/common';
-import { TicketWriter } from '../tickets/ticket-writer.service';
+import { TicketRepositoryModule } from '../tickets/ticket-repository.module';
 import { SlaPoliciesController } from './sla-policies.controller';
 import { SlaPoliciesService } from './sla-policies.service';
 import { SlaService } from './sla.service';
 
-/**
- * SLA policies and clocks. The stateless TicketWriter is provided here rather than imported with
- * TicketsModule, so the ticket workflow can depend on these hooks without a module cycle.
- */
+/** SLA policies and clocks; the clocks are stored on tickets through their repository. */
 @Module({
+  imports: [TicketRepositoryModule],
   controllers: [SlaPoliciesController],
-  providers: [SlaService, SlaPoliciesService, TicketWriter],
+  providers: [SlaService, SlaPoliciesService],
   exports: [SlaService, SlaPoliciesService],
 })
 export class SlaModule {}

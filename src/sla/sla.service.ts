@@ -3,52 +3,23 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Queue } from 'bull';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { Platform } from '../../adapters/contract';
 import type { AppConfig } from '../../config/env.config';
 import { APP_CONFIG } from '../config.module';
 import { JobName, QueueName } from '../queue/queue.constants';
-import type { TimelineEntry } from '../tickets/ticket-writer.service';
-import { TicketWriter } from '../tickets/ticket-writer.service';
-import {
-  severityRank,
-  type Department,
-  type Severity,
-  type TicketStatus,
-} from '../tickets/ticket-vocabulary';
+import type { Ticket } from '../tickets/ticket.model';
+import { TicketRepository, type TimelineEntry } from '../tickets/ticket.repository';
+import type { TicketStatus } from '../tickets/ticket-vocabulary';
 import type { DomainEvent } from '../webhooks/domain-event.types';
 import { OutboxService } from '../webhooks/outbox.service';
 import { escalate } from './escalation';
 import { pendingAlerts } from './sla-clock';
 import { SlaPoliciesService } from './sla-policies.service';
 import type { SlaAlert, SlaTarget } from './sla-policy.types';
-import {
-  CLOCK_COLUMNS,
-  clockAssignments,
-  clockFromRow,
-  clockState,
-  clockSummary,
-  clockValues,
-  nextAlert,
-  transitionClock,
-  type ClockRow,
-  type StoredClock,
-} from './ticket-clock';
+import { clockState, clockSummary, nextAlert, transitionClock, type StoredClock } from './ticket-clock';
 import { recordSlaAlert } from '../operations/hub-metrics';
 
 export interface SlaCheckJob {
   ticketId: string;
-}
-
-interface EvaluatedRow extends ClockRow {
-  id: string;
-  tenant_id: string;
-  number: string;
-  external_id: string;
-  platform: Platform;
-  connection_id: string;
-  severity: Severity;
-  department: Department;
-  sla_next_check_at: Date | null;
 }
 
 const SWEEP_BATCH = 500;
@@ -66,7 +37,7 @@ export class SlaService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @InjectQueue(QueueName.Sla) private readonly queue: Queue<SlaCheckJob>,
     private readonly policies: SlaPoliciesService,
-    private readonly writer: TicketWriter,
+    private readonly tickets: TicketRepository,
     private readonly outbox: OutboxService,
   ) {}
 
@@ -78,31 +49,17 @@ export class SlaService {
     to: TicketStatus,
     at: Date,
   ): Promise<void> {
-    const rows = (await manager.query(
-      `SELECT t.tenant_id, ${CLOCK_COLUMNS} FROM tickets t WHERE t.id = $1 FOR UPDATE`,
-      [ticketId],
-    )) as (ClockRow & { tenant_id: string })[];
-    const row = rows[0];
-    if (!row) return;
-    const book = await this.policies.book(row.tenant_id);
-    const clock = transitionClock(clockFromRow(row), from, to, at.getTime(), book, this.config.slaTimeScale);
-    await manager.query(`UPDATE tickets SET ${clockAssignments(2)} WHERE id = $1`, [
-      ticketId,
-      ...clockValues(clock),
-    ]);
+    const ticket = await this.tickets.findById(ticketId, { manager, lock: true });
+    if (!ticket) return;
+    const book = await this.policies.book(ticket.tenantId);
+    const clock = transitionClock(ticket.clock, from, to, at.getTime(), book, this.config.slaTimeScale);
+    await this.tickets.saveClock(manager, ticketId, clock);
     this.schedule(ticketId, clock);
   }
 
   /** Stops the first-response clock at the first reply or decision by an agent or automation; in the caller's transaction. */
   async recordFirstResponse(manager: EntityManager, ticketId: string, at: Date): Promise<void> {
-    await manager.query(
-      `UPDATE tickets SET sla_first_responded_at = $2,
-         sla_state = CASE WHEN sla_state = 'breached' THEN 'breached'
-                          WHEN sla_resolution_alert = 'warning' AND sla_resolved_at IS NULL THEN 'warning'
-                          ELSE 'ok' END
-       WHERE id = $1 AND sla_first_responded_at IS NULL`,
-      [ticketId, at],
-    );
+    await this.tickets.recordFirstResponse(manager, ticketId, at);
   }
 
   /**
@@ -133,56 +90,44 @@ export class SlaService {
   async evaluate(ticketId: string): Promise<void> {
     const now = Date.now();
     const clock = await this.dataSource.transaction(async (manager) => {
-      const rows = (await manager.query(
-        `SELECT t.id, t.tenant_id, t.number, t.external_id, t.platform, t.connection_id, t.severity, t.department,
-           t.sla_next_check_at, ${CLOCK_COLUMNS}
-         FROM tickets t WHERE t.id = $1 FOR UPDATE`,
-        [ticketId],
-      )) as EvaluatedRow[];
-      const row = rows[0];
-      if (!row) return null;
-      return this.raiseDueAlerts(manager, row, now);
+      const ticket = await this.tickets.findById(ticketId, { manager, lock: true });
+      if (!ticket) return null;
+      return this.raiseDueAlerts(manager, ticket, now);
     });
     if (clock) this.schedule(ticketId, clock);
   }
 
   /** Finds clocks whose next warning or breach is overdue (a timer lost with Redis or a dead worker). */
   async sweep(): Promise<number> {
-    const rows = (await this.dataSource.query(
-      `SELECT id FROM tickets WHERE sla_next_check_at <= $1 ORDER BY sla_next_check_at LIMIT $2`,
-      [new Date(), SWEEP_BATCH],
-    )) as { id: string }[];
-    for (const { id } of rows) await this.evaluate(id);
-    return rows.length;
+    const due = await this.tickets.dueForSlaCheck(new Date(), SWEEP_BATCH);
+    for (const id of due) await this.evaluate(id);
+    return due.length;
   }
 
   private async raiseDueAlerts(
     manager: EntityManager,
-    row: EvaluatedRow,
+    row: Ticket,
     now: number,
   ): Promise<StoredClock | null> {
-    const clock = clockFromRow(row);
+    const clock = row.clock;
     const state = clockState(clock);
     const due = state ? pendingAlerts(state).filter((alert) => alert.at <= now) : [];
     if (due.length === 0) {
       const nextAt = nextAlert(clock)?.at ?? null;
-      if (nextAt !== (row.sla_next_check_at?.getTime() ?? null)) {
-        await manager.query(`UPDATE tickets SET sla_next_check_at = $2 WHERE id = $1`, [
-          row.id,
-          nextAt === null ? null : new Date(nextAt),
-        ]);
+      if (nextAt !== (row.slaNextCheckAt?.getTime() ?? null)) {
+        await this.tickets.setNextSlaCheck(manager, row.id, nextAt === null ? null : new Date(nextAt));
       }
       return clock;
     }
     const alerts: Record<SlaTarget, SlaAlert> = { ...clock.alerts };
     let { severity, department } = row;
-    const base = { tenantId: row.tenant_id, ticketId: row.id };
+    const base = { tenantId: row.tenantId, ticketId: row.id };
     const ticketRef = {
       ticketId: row.id,
-      number: Number(row.number),
-      externalId: row.external_id,
+      number: row.number,
+      externalId: row.externalId,
       platform: row.platform,
-      connectionId: row.connection_id,
+      connectionId: row.connectionId,
     };
     const entries: TimelineEntry[] = [];
     const events: DomainEvent[] = [];
@@ -215,25 +160,13 @@ export class SlaService {
     }
     const raised: StoredClock = { ...clock, alerts };
     const summary = clockSummary(raised);
-    const updated = (await manager.query(
-      `UPDATE tickets SET sla_first_response_alert = $2, sla_resolution_alert = $3, sla_state = $4, sla_next_check_at = $5,
-         severity = $6, severity_rank = $7, department = $8, updated_at = now(), version = version + 1
-       WHERE id = $1 AND sla_first_response_alert = $9 AND sla_resolution_alert = $10
-       RETURNING version`,
-      [
-        row.id,
-        raised.alerts.first_response,
-        raised.alerts.resolution,
-        summary.state,
-        summary.nextCheckAt,
-        severity,
-        severityRank(severity),
-        department,
-        clock.alerts.first_response,
-        clock.alerts.resolution,
-      ],
-    )) as [{ version: number }[], number];
-    if (updated[1] === 0) return null;
+    const version = await this.tickets.raiseSlaAlerts(
+      manager,
+      row.id,
+      { alerts: raised.alerts, state: summary.state, nextCheckAt: summary.nextCheckAt, severity, department },
+      clock.alerts,
+    );
+    if (version === null) return null;
     for (const alert of due) recordSlaAlert(alert.target, alert.kind);
     // The alert changed the ticket (SLA state, and on a breach its severity and department), so subscribers
     // that mirror tickets hear it as an update too, with the version they must now hold.
@@ -242,12 +175,12 @@ export class SlaService {
       type: 'ticket.updated',
       data: {
         ...ticketRef,
-        version: updated[0][0].version,
+        version,
         by: 'sla',
         changes: { slaState: summary.state, severity, department },
       },
     });
-    await this.writer.appendTimeline(entries, manager);
+    await this.tickets.appendTimeline(entries, manager);
     await this.outbox.emit(events, manager);
     return raised;
   }

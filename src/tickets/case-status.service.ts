@@ -4,8 +4,7 @@ import type { TicketStage } from '../../adapters/contract';
 import { SlaService } from '../sla/sla.service';
 import { OutboxService } from '../webhooks/outbox.service';
 import { statusForStage } from './stage-status';
-import { TicketWriter } from './ticket-writer.service';
-import type { TicketStatus } from './ticket-vocabulary';
+import { TicketRepository } from './ticket.repository';
 
 export interface CaseChange {
   tenantId: string;
@@ -19,23 +18,19 @@ export interface CaseChange {
 @Injectable()
 export class CaseStatusService {
   constructor(
-    private readonly writer: TicketWriter,
+    private readonly tickets: TicketRepository,
     private readonly outbox: OutboxService,
     private readonly sla: SlaService,
   ) {}
 
   async follow(manager: EntityManager, change: CaseChange): Promise<void> {
-    const rows = (await manager.query(
-      `SELECT status, status_set_by_agent_at FROM tickets WHERE id = $1 FOR UPDATE`,
-      [change.ticketId],
-    )) as { status: TicketStatus; status_set_by_agent_at: Date | null }[];
-    const current = rows[0];
+    const current = await this.tickets.findById(change.ticketId, { manager, lock: true });
     if (!current) return;
     const target = statusForStage(change.stage, current.status);
     if (target === current.status) return;
     const base = { tenantId: change.tenantId, ticketId: change.ticketId };
-    if (current.status_set_by_agent_at && current.status_set_by_agent_at >= change.externalUpdatedAt) {
-      await this.writer.appendTimeline(
+    if (current.statusSetByAgentAt && current.statusSetByAgentAt >= change.externalUpdatedAt) {
+      await this.tickets.appendTimeline(
         [
           {
             ...base,
@@ -53,17 +48,10 @@ export class CaseStatusService {
       );
       return;
     }
-    const [updated] = (await manager.query(
-      `UPDATE tickets SET status = $2,
-         solved_at = CASE WHEN $2 = 'solved' AND status <> 'solved' THEN now() WHEN $2 IN ('open', 'pending') THEN NULL ELSE solved_at END,
-         csat_requested_at = CASE WHEN $2 = 'solved' AND status <> 'solved' THEN NULL ELSE csat_requested_at END,
-         updated_at = now(), version = version + 1
-       WHERE id = $1 RETURNING version`,
-      [change.ticketId, target],
-    )) as [{ version: number }[], number];
+    const version = await this.tickets.setStatusFromPlatform(manager, change.ticketId, target);
     await this.sla.onStatusChanged(manager, change.ticketId, current.status, target, new Date());
     const statusChange = { from: current.status, to: target };
-    await this.writer.appendTimeline(
+    await this.tickets.appendTimeline(
       [
         {
           ...base,
@@ -79,12 +67,7 @@ export class CaseStatusService {
         {
           ...base,
           type: 'ticket.updated',
-          data: {
-            ticketId: change.ticketId,
-            version: updated[0].version,
-            changes: { status: statusChange },
-            by: 'platform',
-          },
+          data: { ticketId: change.ticketId, version, changes: { status: statusChange }, by: 'platform' },
         },
       ],
       manager,

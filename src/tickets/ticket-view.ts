@@ -1,7 +1,7 @@
 import type { NormalizedBuyer, Platform } from '../../adapters/contract';
 import { minorToDecimal } from '../../adapters/shared/money';
 import type { TicketEvent } from './ticket-event.entity';
-import type { Ticket } from './ticket.entity';
+import type { Ticket } from './ticket.model';
 import type {
   ActorType,
   Department,
@@ -75,6 +75,8 @@ function moneyView(amountMinor: number | null, currency: string | null): MoneyVi
     : { amount: minorToDecimal(amountMinor, currency), currency };
 }
 
+const date = (ms: number | null): Date | null => (ms === null ? null : new Date(ms));
+
 export function toTicketView(ticket: Ticket, includeRaw = false): TicketView {
   return {
     id: ticket.id,
@@ -104,12 +106,12 @@ export function toTicketView(ticket: Ticket, includeRaw = false): TicketView {
     })),
     evidence: ticket.evidence,
     sla: {
-      policy: ticket.slaPolicy,
-      firstResponseDueAt: ticket.slaFirstResponseDueAt,
-      resolutionDueAt: ticket.slaResolutionDueAt,
-      firstRespondedAt: ticket.slaFirstRespondedAt,
-      resolvedAt: ticket.slaResolvedAt,
-      pausedAt: ticket.slaPausedAt,
+      policy: ticket.clock.policy,
+      firstResponseDueAt: date(ticket.clock.schedule?.first_response.dueAt ?? null),
+      resolutionDueAt: date(ticket.clock.schedule?.resolution.dueAt ?? null),
+      firstRespondedAt: date(ticket.clock.firstRespondedAt),
+      resolvedAt: date(ticket.clock.resolvedAt),
+      pausedAt: date(ticket.clock.pausedAt),
       state: ticket.slaState,
     },
     csat:
@@ -123,7 +125,7 @@ export function toTicketView(ticket: Ticket, includeRaw = false): TicketView {
     createdAt: ticket.createdAt,
     updatedAt: ticket.updatedAt,
     version: ticket.version,
-    ...(includeRaw ? { raw: ticket.raw } : {}),
+    ...(includeRaw ? { raw: ticket.raw ?? null } : {}),
   };
 }
 

@@ -33,3 +33,8 @@ export type ActorType = (typeof ACTOR_TYPES)[number];
 export function severityRank(severity: Severity): number {
   return SEVERITIES.indexOf(severity);
 }
+
+/** One or more tiers up, never above critical. */
+export function raiseSeverity(severity: Severity, tiers = 1): Severity {
+  return SEVERITIES[Math.min(SEVERITIES.length - 1, SEVERITIES.indexOf(severity) + tiers)];
+}

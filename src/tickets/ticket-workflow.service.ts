@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { DomainError, ErrorCode, notFound } from '../common/domain-error';
 import type { DomainEvent } from '../webhooks/domain-event.types';
 import { SlaService } from '../sla/sla.service';
@@ -9,9 +9,8 @@ import type { AddNoteDto } from './dto/add-note.dto';
 import type { RecordCsatDto } from './dto/record-csat.dto';
 import type { UpdateTicketDto } from './dto/update-ticket.dto';
 import { canMove, STATUS_TRANSITIONS } from './status-workflow';
-import { Ticket } from './ticket.entity';
-import { TicketWriter, type TimelineEntry } from './ticket-writer.service';
-import { severityRank } from './ticket-vocabulary';
+import type { Ticket } from './ticket.model';
+import { TicketRepository, type TimelineEntry } from './ticket.repository';
 import { toTicketView, type TicketView } from './ticket-view';
 
 export interface AgentRef {
@@ -31,6 +30,8 @@ export function parseIfMatch(header: string | undefined): number {
   return Number(match[1]);
 }
 
+const CSAT_REQUEST_BATCH = 500;
+
 /** Columns an agent sets by hand; routing never overwrites them afterwards. */
 const MANUAL_FIELDS = {
   assigneeId: 'assignee',
@@ -43,7 +44,7 @@ const MANUAL_FIELDS = {
 export class TicketWorkflowService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly writer: TicketWriter,
+    private readonly tickets: TicketRepository,
     private readonly outbox: OutboxService,
     private readonly sla: SlaService,
   ) {}
@@ -57,9 +58,7 @@ export class TicketWorkflowService {
     agent: AgentRef,
   ): Promise<TicketView> {
     return this.dataSource.transaction(async (manager) => {
-      const ticket = await manager
-        .getRepository(Ticket)
-        .findOne({ where: { id, tenantId }, lock: { mode: 'pessimistic_write' } });
+      const ticket = await this.tickets.find(tenantId, id, { manager, lock: true });
       if (!ticket) throw notFound('ticket');
       if (ticket.version !== expectedVersion) {
         throw new DomainError(
@@ -96,25 +95,14 @@ export class TicketWorkflowService {
         if (field in MANUAL_FIELDS) manual.add(MANUAL_FIELDS[field as keyof typeof MANUAL_FIELDS]);
       }
       const status = input.status ?? ticket.status;
-      const severity = input.severity ?? ticket.severity;
-      await manager.query(
-        `UPDATE tickets SET status = $2, assignee_id = $3, department = $4, severity = $5, severity_rank = $6, tags = $7,
-           manual_fields = $8, solved_at = CASE WHEN $2 = 'solved' AND status <> 'solved' THEN now() WHEN $2 IN ('open', 'pending') THEN NULL ELSE solved_at END,
-           csat_requested_at = CASE WHEN $2 = 'solved' AND status <> 'solved' THEN NULL ELSE csat_requested_at END,
-           status_set_by_agent_at = CASE WHEN $2 <> status THEN now() ELSE status_set_by_agent_at END,
-           updated_at = now(), version = version + 1
-         WHERE id = $1`,
-        [
-          id,
-          status,
-          input.assigneeId === undefined ? ticket.assigneeId : input.assigneeId,
-          input.department ?? ticket.department,
-          severity,
-          severityRank(severity),
-          input.tags ?? ticket.tags,
-          [...manual],
-        ],
-      );
+      await this.tickets.applyAgentChange(manager, id, {
+        status,
+        assigneeId: input.assigneeId === undefined ? ticket.assigneeId : input.assigneeId,
+        department: input.department ?? ticket.department,
+        severity: input.severity ?? ticket.severity,
+        tags: input.tags ?? ticket.tags,
+        manualFields: [...manual],
+      });
       if (changes.status) await this.sla.onStatusChanged(manager, id, ticket.status, status, new Date());
       const base = { tenantId, ticketId: id, actorType: 'agent' as const, actorId: agent.id };
       const entries: TimelineEntry[] = Object.entries(changes).map(([field, change]) => ({
@@ -133,10 +121,9 @@ export class TicketWorkflowService {
           data: { ticketId: id, ...changes.assigneeId },
         });
       }
-      await this.writer.appendTimeline(entries, manager);
+      await this.tickets.appendTimeline(entries, manager);
       await this.outbox.emit(events, manager);
-      const updated = await manager.getRepository(Ticket).findOneOrFail({ where: { id } });
-      return toTicketView(updated);
+      return toTicketView(await this.mustFind(manager, tenantId, id));
     });
   }
 
@@ -148,7 +135,7 @@ export class TicketWorkflowService {
   ): Promise<{ id: string; type: string }> {
     await this.requireTicket(tenantId, id);
     await this.dataSource.transaction(async (manager) => {
-      await this.writer.appendTimeline(
+      await this.tickets.appendTimeline(
         [
           {
             tenantId,
@@ -180,11 +167,8 @@ export class TicketWorkflowService {
   async recordCsat(tenantId: string, id: string, input: RecordCsatDto): Promise<TicketView> {
     return this.dataSource.transaction(async (manager) => {
       await this.requireTicket(tenantId, id);
-      await manager.query(
-        `UPDATE tickets SET csat_score = $2, csat_comment = $3, csat_at = now(), updated_at = now(), version = version + 1 WHERE id = $1`,
-        [id, input.score, input.comment ?? null],
-      );
-      await this.writer.appendTimeline(
+      await this.tickets.recordCsat(manager, id, input.score, input.comment ?? null);
+      await this.tickets.appendTimeline(
         [
           {
             tenantId,
@@ -207,37 +191,34 @@ export class TicketWorkflowService {
         ],
         manager,
       );
-      return toTicketView(await manager.getRepository(Ticket).findOneOrFail({ where: { id } }));
+      return toTicketView(await this.mustFind(manager, tenantId, id));
     });
   }
 
   /** Asks subscribers to survey the buyer 48 hours after a ticket was solved, once. */
   async requestDueCsat(after: number): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
-      const rows = (await manager.query(
-        `UPDATE tickets SET csat_requested_at = now()
-         WHERE id IN (
-           SELECT id FROM tickets WHERE status = 'solved' AND csat_requested_at IS NULL AND solved_at < now() - make_interval(secs => $1)
-           LIMIT 500 FOR UPDATE SKIP LOCKED
-         )
-         RETURNING id, tenant_id`,
-        [after / 1000],
-      )) as [{ id: string; tenant_id: string }[], number];
+      const due = await this.tickets.claimDueCsatRequests(manager, after, CSAT_REQUEST_BATCH);
       await this.outbox.emit(
-        rows[0].map((row) => ({
-          tenantId: row.tenant_id,
-          ticketId: row.id,
+        due.map((ticket) => ({
+          tenantId: ticket.tenantId,
+          ticketId: ticket.id,
           type: 'ticket.csat_requested' as const,
-          data: { ticketId: row.id },
+          data: { ticketId: ticket.id },
         })),
         manager,
       );
-      return rows[0].length;
+      return due.length;
     });
   }
 
   private async requireTicket(tenantId: string, id: string): Promise<void> {
-    const found = await this.dataSource.getRepository(Ticket).exists({ where: { id, tenantId } });
-    if (!found) throw notFound('ticket');
+    if (!(await this.tickets.exists(tenantId, id))) throw notFound('ticket');
+  }
+
+  private async mustFind(manager: EntityManager, tenantId: string, id: string): Promise<Ticket> {
+    const ticket = await this.tickets.find(tenantId, id, { manager });
+    if (!ticket) throw notFound('ticket');
+    return ticket;
   }
 }

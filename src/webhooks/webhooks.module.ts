@@ -1,5 +1,4 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
-import { TicketsModule } from '../tickets/tickets.module';
 import { WebhookDeliveryService } from './webhook-delivery.service';
 import { WebhookSubscriptionsController } from './webhook-subscriptions.controller';
 import { WebhookSubscriptionsService } from './webhook-subscriptions.service';
@@ -12,7 +11,6 @@ export class WebhooksModule {
     const workerProviders: Provider[] = options.worker ? [WebhooksProcessor, WebhooksScheduler] : [];
     return {
       module: WebhooksModule,
-      imports: [TicketsModule],
       controllers: [WebhookSubscriptionsController],
       providers: [WebhookSubscriptionsService, WebhookDeliveryService, ...workerProviders],
     };

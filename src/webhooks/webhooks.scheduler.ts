@@ -7,15 +7,12 @@ import {
 } from '@nestjs/common';
 import type { AppConfig } from '../../config/env.config';
 import { APP_CONFIG } from '../config.module';
-import { TicketWorkflowService } from '../tickets/ticket-workflow.service';
 import { WebhookDeliveryService } from './webhook-delivery.service';
 import { WebhookSubscriptionsService } from './webhook-subscriptions.service';
 
-/** How soon after a ticket is solved the buyer should be asked how it went. */
-export const CSAT_REQUEST_AFTER_MS = 48 * 60 * 60 * 1000;
 const DISPATCH_INTERVAL_MS = 200;
 
-/** In worker processes: moves outbox events into deliveries, re-queues lost deliveries, and asks for CSAT when due. */
+/** In worker processes: moves outbox events into deliveries and re-queues lost deliveries. */
 @Injectable()
 export class WebhooksScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(WebhooksScheduler.name);
@@ -25,7 +22,6 @@ export class WebhooksScheduler implements OnApplicationBootstrap, OnApplicationS
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly deliveries: WebhookDeliveryService,
     private readonly subscriptions: WebhookSubscriptionsService,
-    private readonly workflow: TicketWorkflowService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -40,9 +36,6 @@ export class WebhooksScheduler implements OnApplicationBootstrap, OnApplicationS
     });
     this.every(this.config.sweepIntervalMs, 'delivery sweep', () =>
       this.deliveries.sweep(Math.max(30_000, this.config.sweepIntervalMs * 2)),
-    );
-    this.every(this.config.sweepIntervalMs, 'csat requests', () =>
-      this.workflow.requestDueCsat(CSAT_REQUEST_AFTER_MS),
     );
   }
 
