@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig } from '../../config/env.config';
 import { DEFAULT_INDICATOR_POLICY } from '../../config/indicators.defaults';
 import { APP_CONFIG } from '../config.module';
-import { TenantCache } from '../routing/tenant-cache';
+import { TenantCache } from '../common/tenant-cache';
 import { AnalyticsRepository } from './analytics.repository';
 import type { PutIndicatorPolicyDto } from './dto/put-indicator-policy.dto';
 import type { IndicatorPolicy } from './indicator-policy.types';
