@@ -333,7 +333,7 @@ export class ActionsService {
       )) as [unknown[], number];
       if (updated[1] === 0) return;
       const data = { actionId: action.id, ticketId: action.ticketId, type: action.type, message };
-      await this.writer.appendTimeline(
+      await this.tickets.appendTimeline(
         [
           {
             tenantId: action.tenantId,
