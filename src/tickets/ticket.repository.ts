@@ -517,6 +517,7 @@ export class TicketRepository {
       `UPDATE tickets SET status = $2, assignee_id = $3, department = $4, severity = $5, severity_rank = $6, tags = $7,
          manual_fields = $8, solved_at = CASE WHEN $2 = 'solved' AND status <> 'solved' THEN now() WHEN $2 IN ('open', 'pending') THEN NULL ELSE solved_at END,
          csat_requested_at = CASE WHEN $2 = 'solved' AND status <> 'solved' THEN NULL ELSE csat_requested_at END,
+         status_set_by_agent_at = CASE WHEN $2 <> status THEN now() ELSE status_set_by_agent_at END,
          updated_at = now(), version = version + 1
        WHERE id = $1`,
       [
