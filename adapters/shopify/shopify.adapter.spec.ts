@@ -362,16 +362,6 @@ describe('ShopifyAdapter', () => {
         ],
       },
     });
-    const created = gqlReply({
-      refundCreate: {
-        refund: {
-          id: 'gid://shopify/Refund/9',
-          createdAt: '2025-03-02T12:00:00Z',
-          totalRefundedSet: { shopMoney: { amount: '99.70', currencyCode: 'USD' } },
-        },
-        userErrors: [],
-      },
-    });
 
     it('approves a return with returnApproveRequest and maps the returned Return', async () => {
       let sent: GqlBody | null = null;
@@ -416,7 +406,22 @@ describe('ShopifyAdapter', () => {
       expect(outcome.updatedCase?.stage).toBe('refused');
     });
 
-    it('refunds the full request against the captured payment with the returned lines and an idempotency key', async () => {
+    const processed = () => {
+      const fetched = JSON.parse(fixture('graphql-fetch-return.json')) as { data: { return: unknown } };
+      return gqlReply({ returnProcess: { return: fetched.data.return, userErrors: [] } });
+    };
+    const refundTransfer = (amount: string) => ({
+      issueRefund: {
+        orderTransactions: [
+          {
+            parentId: 'gid://shopify/OrderTransaction/2',
+            transactionAmount: { amount, currencyCode: 'USD' },
+          },
+        ],
+      },
+    });
+
+    it('refunds the full request on the Return with returnProcess, processing the returned lines', async () => {
       const sent: GqlBody[] = [];
       const record = (body: GqlBody) => sent.push(body) > 0;
       const scope = nock(BASE)
@@ -425,72 +430,43 @@ describe('ShopifyAdapter', () => {
         .post(PATH, record)
         .reply(200, transactions)
         .post(PATH, record)
-        .reply(200, created)
-        .post(PATH, record)
-        .reply(200, fixture('graphql-fetch-return.json'));
+        .reply(200, processed());
       const outcome = await adapter.perform(ctx, { type: 'approve_refund', amount: null }, ticket);
       expect(scope.isDone()).toBe(true);
       const refund = sent[2];
-      expect(refund.operationName).toBe('CreateRefund');
-      expect(refund.query).toContain('@idempotent(key: $idempotencyKey)');
-      expect(refund.variables.idempotencyKey).toMatch(/^[0-9a-f]{64}$/);
+      expect(refund.operationName).toBe('ProcessReturn');
+      expect(refund.query).toContain('returnProcess(input: $input)');
       expect(refund.variables.input).toEqual({
-        orderId: 'gid://shopify/Order/5512345678901234567',
-        note: 'Return #1106-R2',
-        notify: true,
-        refundLineItems: [
-          {
-            lineItemId: 'gid://shopify/LineItem/4012345678901234567',
-            quantity: 1,
-            restockType: 'NO_RESTOCK',
-          },
-          {
-            lineItemId: 'gid://shopify/LineItem/4012345678901234568',
-            quantity: 2,
-            restockType: 'NO_RESTOCK',
-          },
+        returnId: `gid://shopify/Return/${RETURN_ID}`,
+        returnLineItems: [
+          { id: expect.stringMatching(/^gid:\/\/shopify\/ReturnLineItem\//), quantity: 1 },
+          { id: expect.stringMatching(/^gid:\/\/shopify\/ReturnLineItem\//), quantity: 2 },
         ],
-        transactions: [
-          {
-            orderId: 'gid://shopify/Order/5512345678901234567',
-            parentId: 'gid://shopify/OrderTransaction/2',
-            gateway: 'shopify_payments',
-            kind: 'REFUND',
-            amount: '99.70',
-          },
-        ],
+        notifyCustomer: true,
+        note: 'Refund of return #1106-R2',
+        financialTransfer: refundTransfer('99.70'),
       });
       expect(outcome.updatedCase?.externalId).toBe(RETURN_ID);
     });
 
-    it('sends a partial amount as money only, with the same key on a retry of the same decision', async () => {
-      const keys: unknown[] = [];
-      for (let attempt = 0; attempt < 2; attempt += 1) {
-        const sent: GqlBody[] = [];
-        const record = (body: GqlBody) => sent.push(body) > 0;
-        nock(BASE)
-          .post(PATH, record)
-          .reply(200, fixture('graphql-fetch-return.json'))
-          .post(PATH, record)
-          .reply(200, transactions)
-          .post(PATH, record)
-          .reply(200, created)
-          .post(PATH, record)
-          .reply(200, fixture('graphql-fetch-return.json'));
-        await adapter.perform(
-          ctx,
-          { type: 'approve_refund', amount: { amountMinor: 1995, currency: 'USD' } },
-          ticket,
-        );
-        const input = sent[2].variables.input as {
-          refundLineItems?: unknown;
-          transactions: { amount: string }[];
-        };
-        expect(input.refundLineItems).toBeUndefined();
-        expect(input.transactions[0].amount).toBe('19.95');
-        keys.push(sent[2].variables.idempotencyKey);
-      }
-      expect(keys[0]).toBe(keys[1]);
+    it('sends a partial amount as money only, leaving the lines processable', async () => {
+      const sent: GqlBody[] = [];
+      const record = (body: GqlBody) => sent.push(body) > 0;
+      nock(BASE)
+        .post(PATH, record)
+        .reply(200, fixture('graphql-fetch-return.json'))
+        .post(PATH, record)
+        .reply(200, transactions)
+        .post(PATH, record)
+        .reply(200, processed());
+      await adapter.perform(
+        ctx,
+        { type: 'approve_refund', amount: { amountMinor: 1995, currency: 'USD' } },
+        ticket,
+      );
+      const input = sent[2].variables.input as { returnLineItems: unknown[]; financialTransfer: unknown };
+      expect(input.returnLineItems).toEqual([]);
+      expect(input.financialTransfer).toEqual(refundTransfer('19.95'));
     });
 
     it('has no refuse_refund or send_message upstream', async () => {

@@ -28,7 +28,6 @@ import { SHOPIFY_OPERATIONS, SHOPIFY_PAGE_SIZES } from './shopify.queries';
 import type {
   ShopifyOrdersPage,
   ShopifyOrderTransactionsQuery,
-  ShopifyRefundCreatePayload,
   ShopifyRefundWebhookBody,
   ShopifyReturn,
   ShopifyReturnMutationPayload,
@@ -54,12 +53,6 @@ export const SHOPIFY_PULL_WINDOW = { lookbackMs: 24 * 60 * 60 * 1000, overlapMs:
 /** `ReturnDeclineReason` values; free text that is not one of them is sent as OTHER with the text as note. */
 export const SHOPIFY_DECLINE_REASONS = ['RETURN_PERIOD_ENDED', 'FINAL_SALE', 'OTHER'] as const;
 export const SHOPIFY_DECLINE_NOTE_MAX = 500;
-
-/**
- * Refunds approved from the hub do not put items back into stock: the goods may not be back yet,
- * and restocking happens when the return is processed at a location.
- */
-export const SHOPIFY_REFUND_RESTOCK_TYPE = 'NO_RESTOCK';
 
 /**
  * Without the `read_all_orders` scope an app sees only the last 60 days of orders.
@@ -274,15 +267,22 @@ export class ShopifyAdapter implements MarketplaceAdapter {
         return this.outcome(client, ticket.externalId, payload);
       }
       case 'confirm_return_received': {
+        // Processing without a financial transfer is Shopify's "items received": it confirms the returned
+        // quantities (https://shopify.dev/docs/apps/build/orders-fulfillment/returns-apps/migrate-to-return-processing).
+        const ret = await this.loadReturn(client, ticket.externalId);
+        const lines = processableLines(ret);
+        if (lines.length === 0) {
+          throw new AdapterError(AdapterErrorCode.INVALID, `return ${ret.name} has no items left to process`);
+        }
         const payload = await client.mutate<ShopifyReturnMutationPayload>(
-          SHOPIFY_OPERATIONS.closeReturn,
-          'returnClose',
-          { id },
+          SHOPIFY_OPERATIONS.processReturn,
+          'returnProcess',
+          { input: { returnId: id, returnLineItems: lines, notifyCustomer: true } },
         );
         return this.outcome(client, ticket.externalId, payload);
       }
       case 'approve_refund':
-        return this.refund(ctx, client, ticket, action.amount);
+        return this.refund(client, ticket, action.amount);
       case 'refuse_refund':
       case 'send_message':
         throw new AdapterError(
@@ -293,11 +293,14 @@ export class ShopifyAdapter implements MarketplaceAdapter {
   }
 
   /**
-   * `refundCreate` on the return's order against its captured payment. The full requested amount
-   * refunds the returned lines; a smaller amount is sent as money only, so the lines stay refundable.
+   * `returnProcess` with `financialTransfer.issueRefund` against the order's captured payment, so the refund is
+   * attached to the Return (the shared reference's `refundCreate` books it on the order only, and the ticket never
+   * saw it). The full requested amount processes the returned lines that are left; a smaller amount is money
+   * only, so the lines stay processable. [U] `returnProcess` takes no `@idempotent` key in 2026-01: a replay after
+   * a lost answer is caught by the hub's re-read (the refund is on the Return), and a deliberate second refund is
+   * simply a second call.
    */
   private async refund(
-    ctx: AdapterContext,
     client: ShopifyClient,
     ticket: TicketForAction,
     asked: MinorMoney | null,
@@ -330,49 +333,32 @@ export class ShopifyAdapter implements MarketplaceAdapter {
       );
     }
     const full = current.requestedAmount?.amountMinor === amount.amountMinor;
-    const input = {
-      orderId: ret.order.id,
-      note: `Return ${ret.name}`,
-      notify: true,
-      ...(full
-        ? {
-            refundLineItems: ret.returnLineItems.nodes.flatMap((line) =>
-              line.fulfillmentLineItem?.lineItem && line.quantity
-                ? [
-                    {
-                      lineItemId: line.fulfillmentLineItem.lineItem.id,
-                      quantity: line.quantity,
-                      restockType: SHOPIFY_REFUND_RESTOCK_TYPE,
-                    },
-                  ]
-                : [],
-            ),
-          }
-        : {}),
-      transactions: [
-        {
-          orderId: ret.order.id,
-          parentId: parent.id,
-          gateway: parent.gateway,
-          kind: 'REFUND',
-          amount: minorToDecimal(amount.amountMinor, amount.currency),
-        },
-      ],
-    };
-    const payload = await client.mutate<ShopifyRefundCreatePayload>(
-      SHOPIFY_OPERATIONS.createRefund,
-      'refundCreate',
+    const payload = await client.mutate<ShopifyReturnMutationPayload>(
+      SHOPIFY_OPERATIONS.processReturn,
+      'returnProcess',
       {
-        input,
-        idempotencyKey: refundIdempotencyKey(
-          ctx.connection.id,
-          ticket.externalId,
-          amount,
-          refundsOnTicket(ticket),
-        ),
+        input: {
+          returnId: shopifyGid('Return', ticket.externalId),
+          returnLineItems: full ? processableLines(ret) : [],
+          notifyCustomer: true,
+          note: `Refund of return ${ret.name}`,
+          financialTransfer: {
+            issueRefund: {
+              orderTransactions: [
+                {
+                  parentId: parent.id,
+                  transactionAmount: {
+                    amount: minorToDecimal(amount.amountMinor, amount.currency),
+                    currencyCode: amount.currency,
+                  },
+                },
+              ],
+            },
+          },
+        },
       },
     );
-    return { response: payload, updatedCase: await this.fetchCase(ctx, ticket.externalId) };
+    return this.outcome(client, ticket.externalId, payload);
   }
 
   private async outcome(
@@ -394,10 +380,12 @@ export class ShopifyAdapter implements MarketplaceAdapter {
   }
 }
 
-/** The refunds the decision was taken on: a retry sees the same snapshot, a later decision a newer one. */
-function refundsOnTicket(ticket: TicketForAction): number {
-  const raw = ticket.raw as Partial<ShopifyReturn> | null;
-  return Array.isArray(raw?.refunds?.nodes) ? raw.refunds.nodes.length : 0;
+/** The returned quantities `returnProcess` can still confirm, as its `returnLineItems` input. */
+function processableLines(ret: ShopifyReturn): { id: string; quantity: number }[] {
+  return (ret.returnLineItems?.nodes ?? []).flatMap((line) => {
+    const quantity = line.processableQuantity ?? line.quantity ?? 0;
+    return typeof line.id === 'string' && quantity > 0 ? [{ id: line.id, quantity }] : [];
+  });
 }
 
 /**
@@ -417,21 +405,4 @@ export function declineInput(
       : { declineReason: code };
   if (isEnum(text.toUpperCase())) return { declineReason: text.toUpperCase() };
   return { declineReason: 'OTHER', declineNote: text.slice(0, SHOPIFY_DECLINE_NOTE_MAX) };
-}
-
-/**
- * Same decision, same key: a retry after a lost answer is answered with the original refund. The
- * count of refunds already on the return makes a later, deliberate second refund a new operation.
- */
-export function refundIdempotencyKey(
-  connectionId: string,
-  returnId: string,
-  amount: MinorMoney,
-  refundsSoFar: number,
-): string {
-  return createHash('sha256')
-    .update(
-      [connectionId, returnId, 'approve_refund', amount.amountMinor, amount.currency, refundsSoFar].join('|'),
-    )
-    .digest('hex');
 }

@@ -86,6 +86,22 @@ export function returnStage(status: string, refundCount: number): TicketStage {
   return stage === 'closed' && refundCount > 0 ? 'refunded' : stage;
 }
 
+/**
+ * The reason as the `ReturnReason` value the category table knows. 2026-01 deprecates that enum for
+ * `returnReasonDefinition`, whose `handle` is the same name in kebab case (`size-too-small`) [U: handles of
+ * merchant-defined reasons are free text and stay unmapped, so the hub classifies the note instead].
+ */
+function reasonCodeOf(line: ShopifyReturnLineItem): string | null {
+  const handle = line.returnReasonDefinition?.handle;
+  if (handle) return handle.toUpperCase().replace(/-/g, '_');
+  return line.returnReason ?? null;
+}
+
+/** Every returned item confirmed by `returnProcess`: the goods are back with the merchant. */
+function allProcessed(lines: ShopifyReturnLineItem[]): boolean {
+  return lines.length > 0 && lines.every((line) => (line.processedQuantity ?? 0) >= line.quantity);
+}
+
 function verifiedLines(ret: ShopifyReturn): ShopifyReturnLineItem[] {
   const nodes = Array.isArray(ret.returnLineItems?.nodes) ? ret.returnLineItems.nodes : [];
   return nodes.filter((line): line is ShopifyReturnLineItem => typeof line.id === 'string');
@@ -121,7 +137,8 @@ export function mapShopifyReturn(ret: ShopifyReturn, triggeredAt: Date | null = 
       return amount ? [amount] : [];
     }),
   );
-  const reasonCode = lines.find((line) => line.returnReason)?.returnReason ?? null;
+  const reasonCode = lines.map(reasonCodeOf).find((code) => code !== null) ?? null;
+  const reasonName = lines.find((line) => line.returnReasonDefinition?.name)?.returnReasonDefinition?.name;
   const notes = [
     ...new Set(
       lines.flatMap((line) => [line.returnReasonNote, line.customerNote]).filter((note) => !!note?.trim()),
@@ -140,12 +157,15 @@ export function mapShopifyReturn(ret: ShopifyReturn, triggeredAt: Date | null = 
     externalId: legacyIdOf(ret.id),
     externalOrderId: ret.order?.id ? legacyIdOf(ret.order.id) : null,
     kind: ret.exchangeLineItems?.nodes?.length ? 'exchange' : 'return_refund',
-    stage: returnStage(ret.status, refunds.length),
+    stage:
+      allProcessed(lines) && ret.status.toUpperCase() === 'OPEN'
+        ? 'return_received'
+        : returnStage(ret.status, refunds.length),
     reason:
       notes.length > 0
         ? notes.join(' / ')
         : reasonCode
-          ? (SHOPIFY_RETURN_REASON_LABEL[reasonCode] ?? reasonCode)
+          ? (reasonName ?? SHOPIFY_RETURN_REASON_LABEL[reasonCode] ?? reasonCode)
           : null,
     reasonCode,
     category: reasonCode ? (SHOPIFY_RETURN_REASON_CATEGORY[reasonCode] ?? null) : null,

@@ -32,7 +32,9 @@ fragment ReturnFields on Return {
       ... on ReturnLineItem {
         id
         quantity
-        returnReason
+        processedQuantity
+        processableQuantity
+        returnReasonDefinition { handle name }
         returnReasonNote
         customerNote
         fulfillmentLineItem {
@@ -103,6 +105,19 @@ ${RETURN_FIELDS}`,
     name: 'CloseReturn',
     document: `mutation CloseReturn($id: ID!) {
   returnClose(id: $id) { return { ...ReturnFields } userErrors { code field message } }
+}
+${RETURN_FIELDS}`,
+    estimatedCost: 90,
+  },
+  /**
+   * `returnProcess` (2025-07+) confirms returned items and, with `financialTransfer.issueRefund`, refunds them
+   * on the Return itself, so the Return lists the refund (refundCreate's refund is booked on the order only).
+   * https://shopify.dev/docs/api/admin-graphql/2026-01/mutations/returnProcess
+   */
+  processReturn: {
+    name: 'ProcessReturn',
+    document: `mutation ProcessReturn($input: ReturnProcessInput!) {
+  returnProcess(input: $input) { return { ...ReturnFields } userErrors { code field message } }
 }
 ${RETURN_FIELDS}`,
     estimatedCost: 90,

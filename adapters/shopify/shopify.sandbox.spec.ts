@@ -5,6 +5,8 @@ import {
   type NormalizedCase,
   type RateLimiter,
 } from '../contract';
+import { ShopifyClient, shopifyGid } from './shopify.client';
+import { SHOPIFY_OPERATIONS } from './shopify.queries';
 import { ShopifyAdapter } from './shopify.adapter';
 import { ShopifySandbox } from './shopify.sandbox';
 import { guardNock } from '../shared/testing/nock-guard';
@@ -130,37 +132,54 @@ describe('ShopifySandbox with ShopifyAdapter', () => {
     expect(declined.updatedCase?.stage).toBe('refused');
     expect(sandbox.caseState(declineId)?.return.decline).toEqual({ reason: 'FINAL_SALE', note: null });
 
-    const ticket = await ticketFor(approveId);
-    const refund = await adapter.perform(
-      ctx,
-      { type: 'approve_refund', amount: { amountMinor: 100, currency: 'USD' } },
-      ticket,
-    );
-    expect(refund.response).toMatchObject({
-      refund: { totalRefundedSet: { shopMoney: { amount: '1.00' } } },
+    // The refundCreate call the adapter used to make books the money on the order, not on the Return.
+    const before = await ticketFor(approveId);
+    const order = sandbox.caseState(approveId)!.order;
+    await new ShopifyClient(ctx).mutate(SHOPIFY_OPERATIONS.createRefund, 'refundCreate', {
+      input: {
+        orderId: shopifyGid('Order', order.id),
+        transactions: [
+          { parentId: shopifyGid('OrderTransaction', order.transactionId), kind: 'REFUND', amount: '1.00' },
+        ],
+      },
+      idempotencyKey: 'old-way',
     });
-    // A retry of the same decision is answered with the original refund, not a second one.
-    await adapter.perform(
+    expect((await ticketFor(approveId)).refundedAmount).toEqual(before.refundedAmount);
+
+    // returnProcess refunds on the Return, and a deliberate second refund is a second refund.
+    const first = await adapter.perform(
       ctx,
       { type: 'approve_refund', amount: { amountMinor: 100, currency: 'USD' } },
-      ticket,
+      await ticketFor(approveId),
     );
-    expect(sandbox.caseState(approveId)?.order.refunds.map((r) => r.amountMinor)).toEqual([100]);
+    expect(first.updatedCase?.refundedAmount).toEqual({ amountMinor: 100, currency: 'USD' });
+    const second = await adapter.perform(
+      ctx,
+      { type: 'approve_refund', amount: { amountMinor: 100, currency: 'USD' } },
+      await ticketFor(approveId),
+    );
+    expect(second.updatedCase?.refundedAmount).toEqual({ amountMinor: 200, currency: 'USD' });
     await expect(
       adapter.perform(
         ctx,
         { type: 'approve_refund', amount: { amountMinor: 99_999_900, currency: 'USD' } },
-        ticket,
+        await ticketFor(approveId),
       ),
     ).rejects.toMatchObject({ code: AdapterErrorCode.INVALID });
 
-    const closed = await adapter.perform(
+    // Processing without money is "the items are back".
+    const received = await adapter.perform(
       ctx,
       { type: 'confirm_return_received' },
       await ticketFor(approveId),
     );
-    expect(closed.updatedCase?.stage).toBe('closed');
-    expect(sandbox.caseState(approveId)?.return.status).toBe('CLOSED');
+    expect(received.updatedCase?.stage).toBe('return_received');
+    expect(sandbox.caseState(approveId)?.return.lines.every((line) => line.processed === line.quantity)).toBe(
+      true,
+    );
+    await expect(
+      adapter.perform(ctx, { type: 'confirm_return_received' }, await ticketFor(approveId)),
+    ).rejects.toMatchObject({ code: AdapterErrorCode.INVALID });
   });
 
   it('moves cases along and pushes refunds/create with the return, duplicates sharing an event id', async () => {

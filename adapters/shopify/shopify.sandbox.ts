@@ -26,8 +26,18 @@ const OPERATION_COST: Record<string, number> = {
   DeclineReturn: 70,
   CloseReturn: 70,
   CreateRefund: 10,
+  ProcessReturn: 70,
 };
 const DECLINE_REASONS = ['RETURN_PERIOD_ENDED', 'FINAL_SALE', 'OTHER'];
+/** Shopify's standard reason definitions, by the deprecated enum value their handle is the kebab case of. */
+const REASON_NAMES: Record<string, string> = {
+  DEFECTIVE: 'Damaged or defective',
+  NOT_AS_DESCRIBED: 'Item not as described',
+  SIZE_TOO_SMALL: 'Size was too small',
+  WRONG_ITEM: 'Received the wrong item',
+  UNWANTED: 'Customer changed their mind',
+  OTHER: 'Other',
+};
 /** The generator's reason codes as Shopify `ReturnReason` values. */
 const REASON_ENUM: Record<string, string> = {
   damaged: 'DEFECTIVE',
@@ -76,7 +86,15 @@ interface SandboxReturn {
   orderId: string;
   exchange: boolean;
   decline: { reason: string; note: string | null } | null;
-  lines: { id: string; lineItemId: string; quantity: number; reason: string; note: string | null }[];
+  lines: {
+    id: string;
+    lineItemId: string;
+    quantity: number;
+    /** Confirmed by `returnProcess`. */
+    processed: number;
+    reason: string;
+    note: string | null;
+  }[];
 }
 
 interface Delivery {
@@ -184,6 +202,7 @@ export class ShopifySandbox extends HttpSandbox implements MarketplaceSandbox {
           id: bigId('3'),
           lineItemId: line.id,
           quantity: line.quantity,
+          processed: 0,
           reason: REASON_ENUM[reason.code] ?? 'OTHER',
           note: reason.text,
         })),
@@ -364,6 +383,8 @@ export class ShopifySandbox extends HttpSandbox implements MarketplaceSandbox {
       }
       case 'CreateRefund':
         return respond({ refundCreate: this.createRefund(document, input, variables.idempotencyKey) });
+      case 'ProcessReturn':
+        return respond({ returnProcess: this.processReturn(input) });
       case null:
       default:
         return {
@@ -449,6 +470,112 @@ export class ShopifySandbox extends HttpSandbox implements MarketplaceSandbox {
     if (decline) ret.decline = decline;
     const order = this.orders.get(ret.orderId);
     if (order) order.updatedAt = now;
+    return { return: this.renderReturn(ret), userErrors: [] };
+  }
+
+  /**
+   * `returnProcess`: confirms returned quantities and, with `financialTransfer.issueRefund`, refunds on the
+   * Return. [U] A return whose items are all processed and refunded is closed; one processed without a refund
+   * stays open until the merchant closes it.
+   */
+  private processReturn(input: Record<string, unknown>): unknown {
+    const refused = (code: string, field: string[], message: string) => ({
+      return: null,
+      userErrors: [{ code, field, message }],
+    });
+    const ret = this.returns.get(legacyIdOf(String(input.returnId ?? '')));
+    if (!ret) return refused('NOT_FOUND', ['input', 'returnId'], 'Return does not exist.');
+    if (ret.status !== 'OPEN') {
+      return refused(
+        'INVALID_STATE',
+        ['input', 'returnId'],
+        `Return is ${ret.status.toLowerCase()}; only an open return can be processed.`,
+      );
+    }
+    const order = this.orders.get(ret.orderId);
+    if (!order) return refused('NOT_FOUND', ['input', 'returnId'], 'Order does not exist.');
+    const lines = Array.isArray(input.returnLineItems)
+      ? (input.returnLineItems as { id: string; quantity: number }[])
+      : [];
+    const planned: [SandboxReturn['lines'][number], number][] = [];
+    for (const [index, wanted] of lines.entries()) {
+      const line = ret.lines.find((candidate) => candidate.id === legacyIdOf(String(wanted.id)));
+      if (!line)
+        return refused(
+          'NOT_FOUND',
+          ['input', 'returnLineItems', String(index), 'id'],
+          'Return line item does not exist.',
+        );
+      if (
+        !Number.isInteger(wanted.quantity) ||
+        wanted.quantity < 1 ||
+        wanted.quantity > line.quantity - line.processed
+      ) {
+        return refused(
+          'INVALID',
+          ['input', 'returnLineItems', String(index), 'quantity'],
+          'Quantity exceeds the processable quantity.',
+        );
+      }
+      planned.push([line, wanted.quantity]);
+    }
+    const issue = (input.financialTransfer as { issueRefund?: { orderTransactions?: unknown } } | undefined)
+      ?.issueRefund;
+    let amountMinor = 0;
+    if (issue) {
+      const transactions = Array.isArray(issue.orderTransactions)
+        ? (issue.orderTransactions as Record<string, unknown>[])
+        : [];
+      const transaction = transactions[0];
+      const money = (transaction?.transactionAmount ?? {}) as { amount?: string; currencyCode?: string };
+      if (!transaction || legacyIdOf(String(transaction.parentId ?? '')) !== order.transactionId) {
+        return refused(
+          'INVALID',
+          ['input', 'financialTransfer', 'issueRefund', 'orderTransactions', '0', 'parentId'],
+          'Parent transaction is invalid',
+        );
+      }
+      if (money.currencyCode !== CURRENCY) {
+        return refused(
+          'INVALID',
+          ['input', 'financialTransfer', 'issueRefund', 'orderTransactions', '0', 'transactionAmount'],
+          'Currency does not match the order',
+        );
+      }
+      amountMinor = decimalToMinor(String(money.amount), CURRENCY);
+      const refunded = order.refunds.reduce((total, refund) => total + refund.amountMinor, 0);
+      if (amountMinor <= 0 || amountMinor > order.paidMinor - refunded) {
+        return refused(
+          'INVALID',
+          ['input', 'financialTransfer'],
+          'Refund amount is greater than the net payment received',
+        );
+      }
+    }
+    if (planned.length === 0 && !issue) {
+      return refused(
+        'INVALID',
+        ['input'],
+        'Nothing to process: give return line items or a financial transfer.',
+      );
+    }
+    const now = new Date().toISOString();
+    for (const [line, quantity] of planned) line.processed += quantity;
+    if (issue) {
+      const refund = this.addRefund(
+        order,
+        amountMinor,
+        ret.id,
+        now,
+        planned.map(([line, quantity]) => ({ lineItemId: line.lineItemId, quantity })),
+      );
+      void this.push([this.refundDelivery(order, refund)]);
+    }
+    order.updatedAt = now;
+    if (issue && ret.lines.every((line) => line.processed >= line.quantity)) {
+      ret.status = 'CLOSED';
+      ret.closedAt = now;
+    }
     return { return: this.renderReturn(ret), userErrors: [] };
   }
 
@@ -558,7 +685,12 @@ export class ShopifySandbox extends HttpSandbox implements MarketplaceSandbox {
           return {
             id: shopifyGid('ReturnLineItem', line.id),
             quantity: line.quantity,
-            returnReason: line.reason,
+            processedQuantity: line.processed,
+            processableQuantity: ret.status === 'OPEN' ? line.quantity - line.processed : 0,
+            returnReasonDefinition: {
+              handle: line.reason.toLowerCase().replace(/_/g, '-'),
+              name: REASON_NAMES[line.reason] ?? line.reason,
+            },
             returnReasonNote: line.reason === 'OTHER' ? line.note : '',
             customerNote: line.reason === 'OTHER' ? null : line.note,
             fulfillmentLineItem: item

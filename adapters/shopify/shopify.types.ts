@@ -12,7 +12,12 @@ export interface ShopifyMoneyBag {
 export interface ShopifyReturnLineItem {
   id: string;
   quantity: number;
-  returnReason: string | null;
+  processedQuantity?: number;
+  processableQuantity?: number;
+  /** Replaces the `ReturnReason` enum, deprecated in 2026-01. */
+  returnReasonDefinition?: { handle: string; name: string } | null;
+  /** Only in payloads of older API versions and webhooks; not selected any more. */
+  returnReason?: string | null;
   returnReasonNote: string | null;
   customerNote: string | null;
   fulfillmentLineItem: {
