@@ -336,4 +336,30 @@ describe('marketplaces: every adapter against its sandbox', () => {
       .expect(422);
     expect(refused.body.message).toContain('requires a JPG/GIF/PNG');
   });
+
+  it('sets a connection whose credentials the platform refuses to error, with the platform message', async () => {
+    const jd = sandboxes.find((sandbox) => sandbox.platform === 'jd')!;
+    const created = await hub.http
+      .post('/v1/connections')
+      .set(tenant.auth)
+      .send({
+        platform: 'jd',
+        name: 'jd with a revoked secret',
+        shopId: `${jd.shopId}-2`,
+        credentials: { ...jd.credentials, appSecret: 'revoked' },
+        apiBaseUrl: jd.url,
+        pollIntervalSeconds: 3600,
+      })
+      .expect(201);
+    await hub.http.post(`/v1/connections/${created.body.id}/sync`).set(tenant.auth).expect(202);
+    const failed = await eventually(
+      async () => {
+        const current = await hub.http.get(`/v1/connections/${created.body.id}`).set(tenant.auth).expect(200);
+        return current.body.status === 'error' ? current.body : undefined;
+      },
+      30_000,
+      'the connection in error',
+    );
+    expect(JSON.stringify(failed)).toContain('JD error 12');
+  });
 });

@@ -15,6 +15,7 @@ import {
 import { decimalToMinor, minorToDecimal } from '../../adapters/shared/money';
 import type { Page } from '../common/cursor';
 import { DomainError, ErrorCode, notFound } from '../common/domain-error';
+import { failureDecision } from '../common/failure-policy';
 import type { PageQuery } from '../common/dto/page.query';
 import { keysetPage } from '../common/keyset-page';
 import { AdapterRegistry } from '../connections/adapter-registry.service';
@@ -273,7 +274,8 @@ export class ActionsService {
             ? error
             : new AdapterError(AdapterErrorCode.TEMPORARY, (error as Error).message);
         recordPushback(resolved.connection.platform, action.type, failure.code);
-        if (failure.code === AdapterErrorCode.CONFLICT && action.conflictRetries === 0 && adapter.fetchCase) {
+        const decision = failureDecision(failure.code);
+        if (decision === 'reread_and_retry_once' && action.conflictRetries === 0 && adapter.fetchCase) {
           const fresh = await adapter.fetchCase(context, ticket.externalId, ticket.externalOrderId);
           await this.caseSync.sync(resolved.connection, fresh, { type: 'pull' });
           const stages = adapter.capabilities.actionStages[action.type];
@@ -291,7 +293,7 @@ export class ActionsService {
           ticket = await this.ticketForAction(action.ticketId);
           continue;
         }
-        if (failure.code === AdapterErrorCode.VERIFICATION_REQUIRED) {
+        if (decision === 'await_verification') {
           await this.holdForVerification(action, failure.message);
           return;
         }
@@ -353,9 +355,9 @@ export class ActionsService {
   }
 
   private async handleFailure(action: Action, failure: AdapterError, finalAttempt: boolean): Promise<void> {
-    const retryable =
-      failure.code === AdapterErrorCode.TEMPORARY || failure.code === AdapterErrorCode.RATE_LIMITED;
-    if (!retryable || finalAttempt) {
+    const decision = failureDecision(failure.code);
+    if (decision === 'pause_connection') await this.pauseConnection(action, failure.message);
+    if (decision !== 'retry_later' || finalAttempt) {
       await this.fail(action, failure.code, failure.message, failure.upstream);
       return;
     }
@@ -366,6 +368,35 @@ export class ActionsService {
       [action.id, status, failure.message, failure.code],
     );
     throw new RetryLater(`${failure.code}: ${failure.message}`, failure.retryAfterMs);
+  }
+
+  /** The platform refuses the connection's credentials: it shows `error` with the platform's message until fixed. */
+  private async pauseConnection(action: Action, message: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const rows = (await manager.query(
+        `UPDATE connections SET status = CASE WHEN status = 'active' THEN 'error' ELSE status END,
+           sync_last_error = $2, sync_last_error_at = now()
+         WHERE id = $1 RETURNING platform`,
+        [action.connectionId, `AUTH: ${message}`],
+      )) as [{ platform: string }[], number];
+      const platform = rows[0][0]?.platform;
+      if (!platform) return;
+      await this.outbox.emit(
+        [
+          {
+            tenantId: action.tenantId,
+            type: 'connection.sync_failed',
+            data: {
+              connectionId: action.connectionId,
+              platform,
+              error: `AUTH: ${message}`,
+              actionId: action.id,
+            },
+          },
+        ],
+        manager,
+      );
+    });
   }
 
   private async succeed(

@@ -6,7 +6,6 @@ import type { Queue } from 'bull';
 import { DataSource } from 'typeorm';
 import {
   AdapterError,
-  AdapterErrorCode,
   WebhookSignatureError,
   type AdapterContext,
   type IncomingPush,
@@ -16,6 +15,7 @@ import {
 } from '../../adapters/contract';
 import type { Page } from '../common/cursor';
 import { DomainError, ErrorCode, notFound } from '../common/domain-error';
+import { failureDecision } from '../common/failure-policy';
 import { storableText } from '../common/input-text';
 import { keysetPage } from '../common/keyset-page';
 import { AdapterRegistry } from '../connections/adapter-registry.service';
@@ -231,9 +231,7 @@ export class IngestionService {
         payload: event.payload,
       });
     } catch (error) {
-      const permanent =
-        error instanceof AdapterError &&
-        [AdapterErrorCode.INVALID, AdapterErrorCode.UNSUPPORTED].includes(error.code);
+      const permanent = error instanceof AdapterError && failureDecision(error.code) === 'fail';
       if (permanent || finalAttempt) {
         await this.finish(event.id, 'failed', null, (error as Error).message);
         recordInboundEventFailed(resolved.connection.platform);

@@ -3,8 +3,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Queue } from 'bull';
 import { DataSource } from 'typeorm';
-import type { AdapterContext } from '../../adapters/contract';
+import { AdapterError, type AdapterContext } from '../../adapters/contract';
 import { DomainError, ErrorCode } from '../common/domain-error';
+import { failureDecision } from '../common/failure-policy';
 import { describeUpstreamFailure } from '../common/upstream-failure';
 import { AdapterRegistry } from '../connections/adapter-registry.service';
 import type { Connection } from '../connections/connection.entity';
@@ -221,9 +222,13 @@ export class SyncService {
       const message = describeUpstreamFailure(error);
       this.logger.warn(`sync of connection ${connectionId} failed: ${(error as Error).message}`);
       await this.dataSource.transaction(async (manager) => {
+        // Credentials the platform refuses will not start working on their own: the connection shows `error`.
+        const pause = error instanceof AdapterError && failureDecision(error.code) === 'pause_connection';
         await manager.query(
-          `UPDATE connections SET sync_last_error = $2, sync_last_error_at = now() WHERE id = $1`,
-          [connectionId, message],
+          `UPDATE connections SET sync_last_error = $2, sync_last_error_at = now(),
+             status = CASE WHEN $3 AND status = 'active' THEN 'error' ELSE status END
+           WHERE id = $1`,
+          [connectionId, message, pause],
         );
         await this.outbox.emit(
           [
