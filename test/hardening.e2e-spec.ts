@@ -500,6 +500,43 @@ describe('hardening: revocations, refunds and upstream errors', () => {
     }
   });
 
+  it('holds pushes to a paused connection, acknowledged, and turns them into tickets once it is resumed', async () => {
+    const paused = await GenericShop.connect(hub, tenant);
+    const active = await GenericShop.connect(hub, tenant);
+    await hub.http
+      .patch(`/v1/connections/${paused.connectionId}`)
+      .set(tenant.auth)
+      .send({ status: 'paused' })
+      .expect(200);
+    const held = genericCase();
+    await paused.push(held);
+    // A case pushed afterwards to an active connection gets its ticket; the held one must not have one.
+    await active.ticket();
+    const tickets = async () => {
+      const list = await hub.http
+        .get('/v1/tickets')
+        .query({ q: held.externalId })
+        .set(tenant.auth)
+        .expect(200);
+      return (list.body.data as TicketRef[]).filter((item) => item.externalId === held.externalId);
+    };
+    expect(await tickets()).toEqual([]);
+    const events = await hub.http
+      .get(`/v1/connections/${paused.connectionId}/events`)
+      .query({ status: 'held' })
+      .set(tenant.auth)
+      .expect(200);
+    expect((events.body.data as { externalId: string }[]).map((event) => event.externalId)).toEqual([
+      held.externalId,
+    ]);
+    await hub.http
+      .patch(`/v1/connections/${paused.connectionId}`)
+      .set(tenant.auth)
+      .send({ status: 'active' })
+      .expect(200);
+    await eventually(async () => (await tickets()).length === 1, 15_000, 'the held case to become a ticket');
+  });
+
   it('stores a push of 11,000 messages, and deduplicates a 4,000-character webhook-id', async () => {
     const douyin = { appKey: 'drill-app', appSecret: 'drill-secret', accessToken: 'token' };
     const connection = await hub.http

@@ -69,6 +69,7 @@ export const MAX_CREDENTIAL_LENGTH = 4_096;
 @Injectable()
 export class ConnectionsService {
   private readonly cipher: CredentialsCipher;
+  private readonly resumedListeners: ((connectionId: string) => Promise<unknown>)[] = [];
   private readonly resolvedCache = new Map<string, { value: ResolvedConnection | null; expiresAt: number }>();
 
   constructor(
@@ -141,7 +142,15 @@ export class ConnectionsService {
       await this.repository.update({ id, tenantId }, changes);
       this.resolvedCache.delete(id);
     }
+    if (existing.status === 'paused' && changes.status === 'active') {
+      for (const listener of this.resumedListeners) await listener(id);
+    }
     return this.get(tenantId, id);
+  }
+
+  /** Runs when a paused connection is made active again (ingestion releases the events it held). */
+  onResumed(listener: (connectionId: string) => Promise<unknown>): void {
+    this.resumedListeners.push(listener);
   }
 
   async remove(tenantId: string, id: string): Promise<void> {

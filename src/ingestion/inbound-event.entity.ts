@@ -1,6 +1,7 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-export const INBOUND_EVENT_STATUSES = ['received', 'processed', 'ignored', 'failed'] as const;
+/** `held`: pushed while the connection was paused; released to `received` when it is resumed. */
+export const INBOUND_EVENT_STATUSES = ['received', 'processed', 'ignored', 'failed', 'held'] as const;
 export type InboundEventStatus = (typeof INBOUND_EVENT_STATUSES)[number];
 
 /** A pushed event, stored before it is acknowledged so that nothing acknowledged is ever lost. */

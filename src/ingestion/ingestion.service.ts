@@ -88,7 +88,19 @@ export class IngestionService {
     private readonly caseSync: CaseSyncService,
     private readonly autoRefund: AutoRefundService,
     private readonly limiters: RateLimiterFactory,
-  ) {}
+  ) {
+    connections.onResumed((connectionId) => this.releaseHeld(connectionId));
+  }
+
+  /** Events pushed while the connection was paused go in line, oldest first. */
+  async releaseHeld(connectionId: string): Promise<number> {
+    const [rows] = (await this.dataSource.query(
+      `UPDATE inbound_events SET status = 'received' WHERE connection_id = $1 AND status = 'held' RETURNING id`,
+      [connectionId],
+    )) as [{ id: string }[], number];
+    await this.enqueue(rows.map((row) => row.id));
+    return rows.length;
+  }
 
   /**
    * The ingress hot path: verify the raw bytes, store every event (duplicates fall away on the unique key)
@@ -110,9 +122,16 @@ export class IngestionService {
       }
       throw error;
     }
-    const storedIds = await this.storeEvents(resolved.connection, verified.events);
+    // A paused connection still acknowledges (the platform would otherwise retry, then drop the webhook),
+    // but its events wait as `held` until it is resumed.
+    const held = resolved.connection.status === 'paused';
+    const storedIds = await this.storeEvents(
+      resolved.connection,
+      verified.events,
+      held ? 'held' : 'received',
+    );
     recordInboundEvents(platform, storedIds.length, verified.events.length - storedIds.length);
-    await this.enqueue(storedIds);
+    if (!held) await this.enqueue(storedIds);
     return {
       status: verified.reply?.status ?? 200,
       body: verified.reply?.body ?? {
@@ -131,11 +150,12 @@ export class IngestionService {
   async storeEvents(
     connection: Pick<Connection, 'id' | 'tenantId'>,
     events: InboundEventDraft[],
+    status: 'received' | 'held' = 'received',
   ): Promise<string[]> {
     if (events.length === 0) return [];
     const inserted = (await this.dataSource.query(
-      `INSERT INTO inbound_events (tenant_id, connection_id, dedupe_key, event_type, external_id, payload)
-       SELECT $1, $2, x.dedupe_key, x.event_type, x.external_id, x.payload
+      `INSERT INTO inbound_events (tenant_id, connection_id, dedupe_key, event_type, external_id, payload, status)
+       SELECT $1, $2, x.dedupe_key, x.event_type, x.external_id, x.payload, $7
        FROM unnest($3::text[], $4::text[], $5::text[], $6::text[]) AS x(dedupe_key, event_type, external_id, payload)
        ON CONFLICT (connection_id, dedupe_key) DO NOTHING
        RETURNING id`,
@@ -146,6 +166,7 @@ export class IngestionService {
         events.map((event) => storableText(event.eventType)),
         events.map((event) => (event.externalId === null ? null : storableKey(event.externalId))),
         events.map((event) => storableText(event.payload)),
+        status,
       ],
     )) as { id: string }[];
     return inserted.map((row) => row.id);

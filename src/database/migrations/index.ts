@@ -4,6 +4,7 @@ import { RoutingSla1763900200000 } from './1763900200000-routing-sla';
 import { ActionsWebhooks1763900300000 } from './1763900300000-actions-webhooks';
 import { AutoRefund1763900400000 } from './1763900400000-auto-refund';
 import { ActionVerification1763902000000 } from './1763902000000-action-verification';
+import { HeldEvents1763903000000 } from './1763903000000-held-events';
 import { Analytics1763904000000 } from './1763904000000-analytics';
 import { AnalyticsCalendarJoins1763904010000 } from './1763904010000-analytics-calendar-joins';
 import { OutboxSequence1763905000000 } from './1763905000000-outbox-sequence';
@@ -21,6 +22,7 @@ export const MIGRATIONS = [
   ActionsWebhooks1763900300000,
   AutoRefund1763900400000,
   ActionVerification1763902000000,
+  HeldEvents1763903000000,
   Analytics1763904000000,
   AnalyticsCalendarJoins1763904010000,
   OutboxSequence1763905000000,
