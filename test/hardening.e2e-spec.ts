@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { generateWebhookSecret } from '../adapters/shared/standard-webhooks';
+import { generateWebhookSecret, signStandardWebhook } from '../adapters/shared/standard-webhooks';
 import { TaobaoSandbox } from '../adapters/taobao/taobao.sandbox';
 import { genericCase, signedGenericPush } from './support/builders';
 import { GenericShop, type TicketRef } from './support/generic-shop';
@@ -498,6 +498,48 @@ describe('hardening: revocations, refunds and upstream errors', () => {
     } finally {
       await internal.close();
     }
+  });
+
+  it('turns a pushed case with NUL and a lone surrogate in its text into a ticket, cleaned, instead of sticking', async () => {
+    const shop = await GenericShop.connect(hub, tenant);
+    const data = genericCase();
+    // Written by hand: JSON.stringify would not produce these escapes.
+    const body = JSON.stringify({ type: 'case.upserted', data }).replace(
+      JSON.stringify(data.reason),
+      '"broken\\u0000 cup \\ud83d here"',
+    );
+    expect(body).toContain('broken\\u0000 cup');
+    const id = `msg_${randomUUID()}`;
+    const timestamp = Math.floor(Date.now() / 1000);
+    await hub.http
+      .post(shop.webhookPath)
+      .set({
+        'content-type': 'application/json',
+        'webhook-id': id,
+        'webhook-timestamp': String(timestamp),
+        'webhook-signature': signStandardWebhook(shop.secret, id, timestamp, body),
+      })
+      .send(body)
+      .expect(200);
+    const ticket = await eventually(
+      async () => {
+        const list = await hub.http
+          .get('/v1/tickets')
+          .query({ connectionId: shop.connectionId })
+          .set(tenant.auth);
+        return (list.body.data as { externalId: string; reason: string }[] | undefined)?.find(
+          (item) => item.externalId === data.externalId,
+        );
+      },
+      15_000,
+      'the ticket',
+    );
+    expect(ticket.reason).toBe('broken cup \uFFFD here');
+    const stuck = await hub.sql(
+      `SELECT id FROM inbound_events WHERE connection_id = $1 AND status <> 'processed'`,
+      [shop.connectionId],
+    );
+    expect(stuck).toEqual([]);
   });
 
   it('holds pushes to a paused connection, acknowledged, and turns them into tickets once it is resumed', async () => {

@@ -1,4 +1,4 @@
-import { findInputProblem, MAX_INPUT_DEPTH, storableText } from './input-text';
+import { findInputProblem, MAX_INPUT_DEPTH, storableText, storableValue } from './input-text';
 
 describe('input text', () => {
   it('names the field holding a NUL or a lone surrogate', () => {
@@ -24,5 +24,18 @@ describe('input text', () => {
 
   it('strips what PostgreSQL cannot store from signed text', () => {
     expect(storableText('a\u0000b\ud800c😞')).toBe('ab\uFFFDc😞');
+  });
+
+  it('cleans every string of a case and keeps its dates', () => {
+    const at = new Date('2026-01-01T00:00:00Z');
+    expect(
+      storableValue({
+        reason: 'a\u0000b',
+        items: [{ title: '\udc00x' }],
+        at,
+        amount: 5,
+        raw: { 'k\u0000': 'v' },
+      }),
+    ).toEqual({ reason: 'ab', items: [{ title: '\uFFFDx' }], at, amount: 5, raw: { k: 'v' } });
   });
 });

@@ -24,6 +24,19 @@ export function storableText(value: string): string {
   return value.split('\u0000').join('').replace(LONE_SURROGATES, '\uFFFD');
 }
 
+/** A copy of a plain value (objects, arrays, strings) with `storableText` applied to every string; dates kept. */
+export function storableValue<T>(value: T): T {
+  if (typeof value === 'string') return storableText(value) as T;
+  if (Array.isArray(value)) return value.map((item: unknown) => storableValue(item)) as T;
+  if (typeof value !== 'object' || value === null || value instanceof Date) return value;
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>).map(([key, child]) => [
+      storableText(key),
+      storableValue(child),
+    ]),
+  ) as T;
+}
+
 /** The first problem in a parsed input (body, query, route parameter), with the path of the field. */
 export function findInputProblem(value: unknown, path = '', depth = 0): InputProblem | null {
   if (typeof value === 'string') {

@@ -230,6 +230,17 @@ export class IngestionService {
        ORDER BY received_at LIMIT 1000`,
       [olderThanMs / 1000],
     )) as { id: string }[];
+    // An event whose job already ended (failed, or completed while the event stayed behind) would keep its
+    // place at the head of this window for ever, since a job id is only ever added once: clear such jobs.
+    const ended: string[] = [];
+    for (const row of rows) {
+      const job = await this.ingestQueue.getJob(`event:${row.id}`).catch(() => null);
+      if (job && ((await job.isFailed()) || (await job.isCompleted()))) {
+        await job.remove();
+        ended.push(row.id);
+      }
+    }
+    if (ended.length > 0) this.logger.warn(`re-queued ${ended.length} events whose jobs had ended`);
     await this.enqueue(rows.map((row) => row.id));
     return rows.length;
   }
@@ -268,7 +279,20 @@ export class IngestionService {
       await this.finish(event.id, 'ignored', null, null);
       return;
     }
-    const outcome = await this.ingestCase(resolved.connection, item, { type: 'push', eventId: event.id });
+    let outcome: UpsertOutcome;
+    try {
+      outcome = await this.ingestCase(resolved.connection, item, { type: 'push', eventId: event.id });
+    } catch (error) {
+      // A value the database refuses (class 22, data exception) fails the same way every time.
+      const failure = error as { code?: unknown; driverError?: { code?: unknown } };
+      const refused = String(failure.code ?? failure.driverError?.code ?? '').startsWith('22');
+      if (refused || finalAttempt) {
+        await this.finish(event.id, 'failed', null, (error as Error).message);
+        recordInboundEventFailed(resolved.connection.platform);
+        return;
+      }
+      throw error;
+    }
     await this.finish(event.id, 'processed', outcome.ticketId, null);
   }
 

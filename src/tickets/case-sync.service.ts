@@ -23,6 +23,7 @@ import { CaseStatusService } from './case-status.service';
 import { IncidentDetectionService } from './incident-detection.service';
 import type { Ticket } from './ticket.model';
 import { TicketRepository, type TimelineEntry, type UpsertOutcome } from './ticket.repository';
+import { storableValue } from '../common/input-text';
 
 type CaseConnection = Pick<Connection, 'id' | 'tenantId' | 'platform'>;
 
@@ -86,7 +87,9 @@ export class CaseSyncService {
     private readonly outbox: OutboxService,
   ) {}
 
-  async sync(connection: CaseConnection, item: NormalizedCase, source: CaseSource): Promise<UpsertOutcome> {
+  async sync(connection: CaseConnection, given: NormalizedCase, source: CaseSource): Promise<UpsertOutcome> {
+    // Platforms may send text PostgreSQL cannot store (NUL, lone surrogates); it is cleaned, not refused.
+    const item = storableValue(given);
     const [routed, book] = await Promise.all([
       this.routing.route(connection, item),
       this.slaPolicies.book(connection.tenantId),
