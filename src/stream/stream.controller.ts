@@ -1,9 +1,8 @@
 import { Controller, Get, Logger, Headers, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { DomainError, ErrorCode } from '../common/domain-error';
 import { ApiKeysService } from '../tenancy/api-keys.service';
-import { Public } from '../tenancy/auth.decorators';
+import { AllowQueryToken, CurrentPrincipal, type Principal } from '../tenancy/auth.decorators';
 import { StreamService, type StreamEvent } from './stream.service';
 
 /** A comment line keeps proxies and browsers from closing an idle stream. */
@@ -36,10 +35,11 @@ export class StreamController {
    * `data` the outbound webhook body. EventSource cannot send headers, so the key may come as `access_token`.
    */
   @Get()
-  @Public()
+  @AllowQueryToken()
   @ApiQuery({ name: 'access_token', required: false, description: 'the API key, for EventSource' })
   @ApiQuery({ name: 'lastEventId', required: false, description: 'resume after this event id' })
   async open(
+    @CurrentPrincipal() principal: Principal,
     @Req() request: Request,
     @Res() response: Response,
     @Headers('authorization') authorization: string | undefined,
@@ -47,15 +47,8 @@ export class StreamController {
     @Query('access_token') accessToken: string | undefined,
     @Query('lastEventId') lastEventIdQuery: string | undefined,
   ): Promise<void> {
-    const token = tokenOf(authorization, accessToken);
-    if (!token) {
-      throw new DomainError(
-        ErrorCode.UNAUTHENTICATED,
-        'send Authorization: Bearer <api key> or ?access_token=',
-      );
-    }
-    const principal = await this.apiKeys.authenticate(token);
-    if (!principal) throw new DomainError(ErrorCode.UNAUTHENTICATED, 'unknown or revoked API key');
+    // The guard checked the key (header or query, with the failed-attempt limit); the heartbeat re-checks it.
+    const token = tokenOf(authorization, accessToken) ?? '';
     const lastEventId = sequenceOf(lastEventIdHeader) ?? sequenceOf(lastEventIdQuery);
 
     response.status(200);

@@ -8,12 +8,20 @@ import { APP_CONFIG } from '../config.module';
 import { RedisThrottlerStorage } from '../rate-limits/redis-throttler.storage';
 import { API_KEY_ROLES, type ApiKeyRole } from './api-key.entity';
 import { ApiKeysService } from './api-keys.service';
-import { AUTH_MODE, REQUIRED_ROLE, type AuthenticatedRequest, type AuthMode } from './auth.decorators';
+import {
+  AUTH_MODE,
+  QUERY_TOKEN,
+  REQUIRED_ROLE,
+  type AuthenticatedRequest,
+  type AuthMode,
+} from './auth.decorators';
 
-function bearer(request: AuthenticatedRequest): string | null {
+function bearer(request: AuthenticatedRequest, allowQuery: boolean): string | null {
   const header = request.headers.authorization;
   const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-  return match ? match[1] : null;
+  if (match) return match[1];
+  const query = allowQuery ? (request.query as Record<string, unknown>).access_token : undefined;
+  return typeof query === 'string' && query.length > 0 ? query : null;
 }
 
 const FAILED_AUTH = 'failed-auth';
@@ -46,7 +54,10 @@ export class ApiKeyGuard implements CanActivate {
         `too many failed authentications from this address; retry in ${blockedFor} s`,
       );
     }
-    const token = bearer(request);
+    const token = bearer(
+      request,
+      this.reflector.getAllAndOverride<boolean | undefined>(QUERY_TOKEN, targets) === true,
+    );
     if (!token) throw new DomainError(ErrorCode.UNAUTHENTICATED, 'send Authorization: Bearer <api key>');
     if (mode === 'admin-token') {
       if (!this.config.adminToken) {

@@ -4,6 +4,7 @@ import type { ApiKeyRole } from './api-key.entity';
 
 export const AUTH_MODE = 'auth:mode';
 export const REQUIRED_ROLE = 'auth:role';
+export const QUERY_TOKEN = 'auth:query-token';
 
 export type AuthMode = 'public' | 'admin-token';
 
@@ -12,6 +13,12 @@ export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(AUTH_M
 
 /** Guarded by HUB_ADMIN_TOKEN instead of an API key. */
 export const AdminToken = (): MethodDecorator & ClassDecorator => SetMetadata(AUTH_MODE, 'admin-token');
+
+/**
+ * Also take the key as `?access_token=`: for the event stream, which a browser's EventSource opens without
+ * headers. Everything else about the key (lookup, failed-attempt limit, role) is the same.
+ */
+export const AllowQueryToken = (): MethodDecorator & ClassDecorator => SetMetadata(QUERY_TOKEN, true);
 
 /** The least role an API key needs: viewer < agent < admin. */
 export const RequireRole = (role: ApiKeyRole): MethodDecorator & ClassDecorator =>
