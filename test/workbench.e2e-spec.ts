@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { TaobaoSandbox } from '../adapters/taobao/taobao.sandbox';
+import { SANDBOX_SMS_THRESHOLD_FEN, TaobaoSandbox } from '../adapters/taobao/taobao.sandbox';
 import { genericCase } from './support/builders';
 import { launchBrowser, screenshot } from './support/browser';
 import { GenericShop } from './support/generic-shop';
@@ -186,6 +186,38 @@ describe('workbench: agents work tickets in the browser', () => {
     expect(agreed).toHaveLength(1);
     expect(await page.textContent('[data-testid=action-message]')).toContain('平台返回');
     await screenshot(page, 'ticket-refund-succeeded');
+  });
+
+  it('holds a large Taobao refund for the SMS code the platform sends, and completes it with the code typed in', async () => {
+    const [refundId] = await taobao.generateCases(1);
+    taobao.modifyRefund(refundId, { refundFen: SANDBOX_SMS_THRESHOLD_FEN + 100 });
+    const ticketId = await eventually(
+      async () => {
+        await hub.http.post(`/v1/connections/${taobaoConnection}/sync`).set(admin.auth).expect(202);
+        const list = (await api(`/v1/tickets?q=${refundId}`).expect(200)).body.data as TicketRow[];
+        return list.find((ticket) => ticket.externalId === refundId)?.id;
+      },
+      45_000,
+      `the large refund ${refundId} in the inbox`,
+    );
+    const page = await newPage();
+    await signIn(page, keys.agentA);
+    await page.goto(`${hub.url}/app/#/tickets/${ticketId}`);
+    await page.waitForSelector('[data-testid=case]');
+    await page.click('button[data-action=approve_refund]');
+    await page.click('[data-testid=decision-form] button[type=submit]');
+    await page.waitForSelector('[data-testid=action][data-status=needs_verification]');
+    expect(await page.textContent('[data-testid=verification-message]')).toContain('短信验证码');
+    const code = await eventually(async () => taobao.smsCodeFor(refundId), 10_000, 'the SMS code');
+    await page.fill('[data-testid=verify-form] input[name=code]', code);
+    await screenshot(page, 'ticket-verification');
+    await page.click('[data-testid=verify-form] button[type=submit]');
+    await page.waitForSelector(
+      '[data-testid=action][data-action-type=approve_refund][data-status=succeeded]',
+      {
+        timeout: 60_000,
+      },
+    );
   });
 
   it('explains a stale edit (412) between two agents and reloads', async () => {

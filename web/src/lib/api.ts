@@ -52,6 +52,9 @@ export class Api {
       headers,
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
       signal: options.signal,
+      // The ticket's ETag is its version, which an action or a note does not change: a browser revalidating
+      // its cache would get 304 and show the ticket without them. Agents always want what is there now.
+      cache: 'no-store',
     });
     const text = await response.text();
     const parsed: unknown = text ? JSON.parse(text) : null;
@@ -136,6 +139,8 @@ export interface Action {
   actor: { type: string; id: string | null };
   attempts: number;
   upstream: { response: unknown; error: string | null; errorCode: string | null };
+  /** Set while the platform waits for a code it sent the seller (an SMS for a large refund). */
+  verification?: { message: string } | null;
   createdAt: string;
   updatedAt: string;
   completedAt: string | null;

@@ -12,6 +12,7 @@ import {
   type ActionType,
 } from '../lib/forms';
 import { hasMessage } from '../lib/i18n';
+import { platformMessage } from '../lib/platform-message';
 import { DEPARTMENTS, SEVERITIES, STATUSES } from '../lib/vocabulary';
 
 const SETTLED = new Set(['succeeded', 'failed']);
@@ -39,14 +40,19 @@ export function TicketScreen({ id }: { id: string }) {
   const loadedAt = useRef<string>(new Date(0).toISOString());
   const now = useNow();
 
+  // Reloads overlap (a live event, a poll, the answer to a decision): only the latest request may set the
+  // page, or an answer that left earlier would bring back a state from before the decision.
+  const latestRequest = useRef(0);
   const reload = useCallback(async () => {
+    const request = ++latestRequest.current;
     try {
       const detail = await api.get<TicketDetail>(`/v1/tickets/${id}`);
+      if (request !== latestRequest.current) return null;
       setTicket(detail);
       setError(null);
       return detail;
     } catch (failure) {
-      setError(failure);
+      if (request === latestRequest.current) setError(failure);
       return null;
     }
   }, [api, id]);
@@ -244,7 +250,7 @@ function CaseCard({ ticket }: { ticket: TicketDetail }) {
             <th>SKU</th>
             <th>{t('items')}</th>
             <th className="num">×</th>
-            <th className="num">{t('amount')}</th>
+            <th className="num">{t('unitPrice')}</th>
           </tr>
         </thead>
         <tbody>
@@ -329,7 +335,8 @@ function ActionRow({
   const { t, api, timeZone } = useWorkbench();
   const [code, setCode] = useState('');
   const [error, setError] = useState<unknown>(null);
-  const message = action.upstream.error ?? short(action.upstream.response);
+  const raw = short(action.upstream.response);
+  const message = action.upstream.error ?? platformMessage(action.upstream.response) ?? raw;
   return (
     <li data-testid="action" data-action-type={action.type} data-status={action.status}>
       <span className={`pill action-${action.status}`}>{t(`actionStatus.${action.status}`)}</span>{' '}
@@ -344,10 +351,22 @@ function ActionRow({
         >
           {t('platformSays')}: {action.upstream.errorCode ? `[${action.upstream.errorCode}] ` : ''}
           {message}
+          {raw && raw !== message && (
+            <details>
+              <summary>JSON</summary>
+              <code>{raw}</code>
+            </details>
+          )}
+        </div>
+      )}
+      {action.status === 'needs_verification' && action.verification?.message && (
+        <div className="notice small" data-testid="verification-message">
+          {t('platformSays')}: {action.verification.message}
         </div>
       )}
       {action.status === 'needs_verification' && canAct && (
         <form
+          data-testid="verify-form"
           className="row"
           onSubmit={(event) => {
             event.preventDefault();
