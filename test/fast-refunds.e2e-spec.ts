@@ -1,3 +1,4 @@
+import { ShopifySandbox } from '../adapters/shopify/shopify.sandbox';
 import { TaobaoSandbox } from '../adapters/taobao/taobao.sandbox';
 import { createTenant, eventually, TestHub, type TenantSession } from './support/test-app';
 
@@ -102,5 +103,40 @@ describe('fast refunds on Taobao, which gives no sign-for time', () => {
       rule: 'when_delivery_unknown',
       limit: 'skip',
     });
+  });
+
+  it('Shopify: the delivery time of the order reaches the ticket, for the delivery window', async () => {
+    const shopify = new ShopifySandbox();
+    await shopify.start();
+    try {
+      const created = await hub.http
+        .post('/v1/connections')
+        .set(tenant.auth)
+        .send({
+          platform: 'shopify',
+          name: 'shopify',
+          shopId: shopify.shopId,
+          credentials: shopify.credentials,
+          apiBaseUrl: shopify.url,
+        })
+        .expect(201);
+      const [returnId] = await shopify.generateCases(1);
+      const ticket = await eventually(async () => {
+        await hub.http.post(`/v1/connections/${created.body.id}/sync`).set(tenant.auth).expect(202);
+        const list = await hub.http
+          .get('/v1/tickets')
+          .query({ connectionId: created.body.id })
+          .set(tenant.auth)
+          .expect(200);
+        return (list.body.data as { externalId: string; deliveredAt: string | null }[]).find(
+          (row) => row.externalId === returnId,
+        );
+      }, 30_000);
+      const deliveredAt = Date.parse(ticket.deliveredAt ?? '');
+      expect(deliveredAt).toBeLessThan(Date.now());
+      expect(deliveredAt).toBeGreaterThan(Date.now() - 12 * 86_400_000);
+    } finally {
+      await shopify.stop();
+    }
   });
 });

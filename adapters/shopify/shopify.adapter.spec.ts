@@ -205,6 +205,17 @@ describe('ShopifyAdapter', () => {
       expect(() => returnStage('ARCHIVED', 0)).toThrow(AdapterError);
     });
 
+    it('takes the delivery time from the latest delivered fulfillment of the order', () => {
+      const ret = fetchedReturn();
+      expect(mapShopifyReturn(ret).deliveredAt).toBeNull();
+      ret.order.fulfillments = [
+        { deliveredAt: '2026-11-20T08:00:00Z' },
+        { deliveredAt: null },
+        { deliveredAt: '2026-11-21T09:30:00Z' },
+      ];
+      expect(mapShopifyReturn(ret).deliveredAt).toEqual(new Date('2026-11-21T09:30:00Z'));
+    });
+
     it('maps reasons to categories', () => {
       expect(SHOPIFY_RETURN_REASON_CATEGORY.DEFECTIVE).toBe('quality');
       expect(SHOPIFY_RETURN_REASON_CATEGORY.NOT_AS_DESCRIBED).toBe('quality');

@@ -153,6 +153,11 @@ export function mapShopifyReturn(ret: ShopifyReturn, triggeredAt: Date | null = 
       .map((value) => requireDate(value, 'milestone')),
     ...(triggeredAt ? [triggeredAt] : []),
   ];
+  // https://shopify.dev/docs/api/admin-graphql/latest/objects/Fulfillment#field-deliveredAt
+  const deliveries = (ret.order?.fulfillments ?? [])
+    .map((fulfillment) => fulfillment?.deliveredAt)
+    .filter((value): value is string => typeof value === 'string')
+    .map((value) => requireDate(value, 'fulfillments.deliveredAt').getTime());
   return {
     externalId: legacyIdOf(ret.id),
     externalOrderId: ret.order?.id ? legacyIdOf(ret.order.id) : null,
@@ -177,6 +182,7 @@ export function mapShopifyReturn(ret: ShopifyReturn, triggeredAt: Date | null = 
     items,
     evidence: [],
     platformDeadlineAt: null,
+    deliveredAt: deliveries.length > 0 ? new Date(Math.max(...deliveries)) : null,
     externalCreatedAt: createdAt,
     externalUpdatedAt: new Date(Math.max(...milestones.map((date) => date.getTime()))),
     platformVersion: null,

@@ -26,7 +26,7 @@ fragment ReturnFields on Return {
   closedAt
   totalQuantity
   decline { reason note }
-  order { id name updatedAt customer { id } }
+  order { id name updatedAt customer { id } fulfillments(first: 5) { deliveredAt } }
   returnLineItems(first: ${SHOPIFY_PAGE_SIZES.lineItemsPerReturn}) {
     nodes {
       ... on ReturnLineItem {

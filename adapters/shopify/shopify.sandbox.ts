@@ -68,6 +68,8 @@ interface SandboxOrder {
   id: string;
   name: string;
   updatedAt: string;
+  /** When the carrier delivered the order's one fulfillment. */
+  deliveredAt: string;
   customerId: string;
   lines: SandboxLine[];
   paidMinor: number;
@@ -178,6 +180,7 @@ export class ShopifySandbox extends HttpSandbox implements MarketplaceSandbox {
         id: bigId('6'),
         name: `#${number}`,
         updatedAt: now,
+        deliveredAt: new Date(Date.now() - (1 + Math.floor(Math.random() * 10)) * 86_400_000).toISOString(),
         customerId: bigId('8'),
         lines,
         paidMinor: generated.totalMinor,
@@ -677,6 +680,7 @@ export class ShopifySandbox extends HttpSandbox implements MarketplaceSandbox {
             name: order.name,
             updatedAt: order.updatedAt,
             customer: { id: shopifyGid('Customer', order.customerId) },
+            fulfillments: [{ deliveredAt: order.deliveredAt }],
           }
         : null,
       returnLineItems: {

@@ -50,6 +50,8 @@ export interface ShopifyReturn {
     name: string;
     updatedAt: string;
     customer: { id: string } | null;
+    /** `Fulfillment.deliveredAt`: when the carrier reported the parcel delivered, if it did. */
+    fulfillments?: { deliveredAt: string | null }[];
   };
   /** Unverified return line items come back as empty objects through the `... on ReturnLineItem` fragment. */
   returnLineItems: { nodes: Partial<ShopifyReturnLineItem>[] };
