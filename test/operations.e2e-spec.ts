@@ -33,7 +33,6 @@ describe('operations: queue dashboard and metrics', () => {
     expect((api.body.queues as { name: string }[]).map((queue) => queue.name).sort()).toEqual([
       'actions',
       'indicators',
-      'ingest',
       'sla',
       'sync',
       'webhooks',
@@ -49,12 +48,10 @@ describe('operations: queue dashboard and metrics', () => {
     const metrics = await eventually(
       async () => {
         const text = (await hub.http.get('/metrics').expect(200)).text;
-        return /hub_queue_jobs_total\{queue="ingest",outcome="completed"\} [1-9]/.test(text)
-          ? text
-          : undefined;
+        return /hub_ingest_events_total\{outcome="processed"\} [1-9]/.test(text) ? text : undefined;
       },
       20_000,
-      'the ingest job to be counted',
+      'the ingest batch to be counted',
     );
     expect(metrics).toMatch(
       /hub_http_request_duration_seconds_count\{method="GET",route="\/v1\/tickets",status="2xx"\} [1-9]/,
@@ -64,7 +61,8 @@ describe('operations: queue dashboard and metrics', () => {
     );
     expect(metrics).toContain('hub_inbound_events_total{platform="generic",outcome="stored"} 1');
     expect(metrics).toContain('hub_inbound_events_total{platform="generic",outcome="duplicate"} 1');
-    expect(metrics).toMatch(/hub_queue_jobs\{queue="ingest",state="waiting"\} \d+/);
+    expect(metrics).toMatch(/hub_ingest_batch_size_count [1-9]/);
+    expect(metrics).toMatch(/hub_queue_jobs\{queue="sync",state="waiting"\} \d+/);
     for (const name of [
       'hub_pushback_calls_total',
       'hub_rate_limit_wait_seconds',

@@ -29,7 +29,7 @@ async function check(probe: () => Promise<unknown>, timeoutMs = 2_000): Promise<
 export class HealthController {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @InjectQueue(QueueName.Ingest) private readonly queue: Queue,
+    @InjectQueue(QueueName.Sync) private readonly queue: Queue,
   ) {}
 
   /** The process is up. */

@@ -3,7 +3,10 @@ import { AutoRefundModule } from '../auto-refund/auto-refund.module';
 import { ConnectionsModule } from '../connections/connections.module';
 import { TicketsModule } from '../tickets/tickets.module';
 import { ConnectionEventsController } from './connection-events.controller';
-import { IngestProcessor } from './ingest.processor';
+import { InboundEventRepository } from './inbound-event.repository';
+import { InboundSignal } from './inbound-signal.service';
+import { IngestBatchService } from './ingest-batch.service';
+import { IngestWorker } from './ingest.worker';
 import { IngestionScheduler } from './ingestion.scheduler';
 import { IngestionService } from './ingestion.service';
 import { SyncProcessor } from './sync.processor';
@@ -12,16 +15,16 @@ import { WebhooksController } from './webhooks.controller';
 
 @Module({})
 export class IngestionModule {
-  /** Workers consume the queues and run the schedulers; API-only processes just store and enqueue. */
+  /** Workers process stored events, pull and run the schedulers; API-only processes store and wake them. */
   static register(options: { worker: boolean }): DynamicModule {
     const workerProviders: Provider[] = options.worker
-      ? [IngestProcessor, SyncProcessor, IngestionScheduler]
+      ? [IngestBatchService, IngestWorker, SyncProcessor, IngestionScheduler]
       : [];
     return {
       module: IngestionModule,
       imports: [ConnectionsModule, TicketsModule, AutoRefundModule],
       controllers: [WebhooksController, ConnectionEventsController],
-      providers: [IngestionService, SyncService, ...workerProviders],
+      providers: [IngestionService, SyncService, InboundEventRepository, InboundSignal, ...workerProviders],
       exports: [IngestionService, SyncService],
     };
   }

@@ -7,12 +7,11 @@ import {
 } from '@nestjs/common';
 import type { AppConfig } from '../../config/env.config';
 import { APP_CONFIG } from '../config.module';
-import { IngestionService } from './ingestion.service';
 import { SyncService } from './sync.service';
 
 /**
- * Runs in worker processes: queues connections due for polling and sweeps stored events that never
- * reached the queue. Both are safe to run in several processes at once (rows are claimed, job ids dedupe).
+ * Runs in worker processes: queues connections due for polling. Safe to run in several processes at once
+ * (rows are claimed, job ids dedupe). Stored events need no sweep: the ingest workers poll for them.
  */
 @Injectable()
 export class IngestionScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -21,15 +20,11 @@ export class IngestionScheduler implements OnApplicationBootstrap, OnApplication
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly ingestion: IngestionService,
     private readonly sync: SyncService,
   ) {}
 
   onApplicationBootstrap(): void {
     this.every(this.config.schedulerIntervalMs, 'polling', () => this.sync.enqueueDue());
-    this.every(this.config.sweepIntervalMs, 'sweeper', () =>
-      this.ingestion.sweep(this.config.sweepIntervalMs),
-    );
   }
 
   onApplicationShutdown(): void {

@@ -133,7 +133,7 @@ export class SyncService {
     let cursor = row?.backfill_cursor ?? null;
     while (cursor !== null && result.pages < MAX_PAGES_PER_JOB) {
       const page = await adapter.pull(context, cursor);
-      for (const item of page.cases) await this.ingestion.ingestCase(connection, item, { type: 'pull' });
+      await this.ingestion.ingestCases(connection, page.cases);
       if (page.unmapped?.length) await this.ingestion.storeUnmapped(connection, page.unmapped);
       result.pages += 1;
       result.cases += page.cases.length;
@@ -182,7 +182,7 @@ export class SyncService {
         const consumed = await adapter.consumeMessages(context);
         const stored = await this.ingestion.storeEvents(connection, consumed.events);
         await consumed.confirm();
-        await this.ingestion.enqueue(stored);
+        if (stored.length > 0) this.ingestion.wake();
         result.messages = consumed.events.length;
       }
       if (adapter.pull) {
@@ -195,7 +195,7 @@ export class SyncService {
         let hasMore = true;
         while (hasMore && result.pages < MAX_PAGES_PER_JOB) {
           const page = await adapter.pull(context, cursor);
-          for (const item of page.cases) await this.ingestion.ingestCase(connection, item, { type: 'pull' });
+          await this.ingestion.ingestCases(connection, page.cases);
           if (page.unmapped?.length) await this.ingestion.storeUnmapped(connection, page.unmapped);
           cursor = page.nextCursor;
           hasMore = page.hasMore;

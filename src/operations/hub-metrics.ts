@@ -24,6 +24,18 @@ const inboundEvents = new Counter({
   labelNames: ['platform', 'outcome'] as const,
 });
 
+const ingestBatchSize = new Histogram({
+  name: 'hub_ingest_batch_size',
+  help: 'stored events claimed per batch by the ingest workers of this process',
+  buckets: [1, 5, 20, 50, 100, 200, 500],
+});
+
+const ingestEvents = new Counter({
+  name: 'hub_ingest_events_total',
+  help: 'claimed events by outcome: processed, ignored, failed, or retrying (a passing failure, tried again later)',
+  labelNames: ['outcome'] as const,
+});
+
 const pushback = new Counter({
   name: 'hub_pushback_calls_total',
   help: 'decisions sent upstream per platform, action and outcome code (OK or the adapter error code)',
@@ -54,6 +66,17 @@ const webhookLag = new Histogram({
   help: 'from the domain event being written to its successful delivery',
   buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800],
 });
+
+/** One claimed batch: its size and how each of its events ended. */
+export function recordIngestBatch(statuses: string[]): void {
+  ingestBatchSize.observe(statuses.length);
+  const counts = new Map<string, number>();
+  for (const status of statuses) {
+    const outcome = status === 'received' ? 'retrying' : status;
+    counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
+  }
+  for (const [outcome, count] of counts) ingestEvents.inc({ outcome }, count);
+}
 
 export function recordInboundEvents(platform: string, stored: number, duplicates: number): void {
   if (stored > 0) inboundEvents.inc({ platform, outcome: 'stored' }, stored);

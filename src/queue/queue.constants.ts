@@ -1,7 +1,6 @@
 import type { JobOptions } from 'bull';
 
 export enum QueueName {
-  Ingest = 'ingest',
   Sync = 'sync',
   Actions = 'actions',
   Webhooks = 'webhooks',
@@ -10,7 +9,6 @@ export enum QueueName {
 }
 
 export enum JobName {
-  ProcessInboundEvent = 'process-inbound-event',
   SyncConnection = 'sync-connection',
   PerformAction = 'perform-action',
   DeliverWebhook = 'deliver-webhook',

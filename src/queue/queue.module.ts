@@ -17,7 +17,6 @@ function createRedisClient(
 }
 
 const queues = BullModule.registerQueue(
-  { name: QueueName.Ingest },
   { name: QueueName.Sync },
   {
     name: QueueName.Actions,

@@ -22,6 +22,12 @@ export interface SlaCheckJob {
   ticketId: string;
 }
 
+/** A clock just written for a ticket, whose next warning or breach needs a timer. */
+export interface SlaTimer {
+  ticketId: string;
+  clock: StoredClock;
+}
+
 const SWEEP_BATCH = 500;
 
 /**
@@ -80,6 +86,30 @@ export class SlaService {
       )
       .catch((error: unknown) =>
         this.logger.warn(`SLA timer for ${ticketId} left to the sweep: ${(error as Error).message}`),
+      );
+  }
+
+  /** `schedule` for a whole batch, with one round trip to Redis. */
+  scheduleMany(timers: SlaTimer[]): void {
+    const jobs = timers.flatMap(({ ticketId, clock }) => {
+      const next = nextAlert(clock);
+      if (!next) return [];
+      return [
+        {
+          name: JobName.CheckSla,
+          data: { ticketId },
+          opts: {
+            jobId: `sla:${ticketId}:${next.target}:${next.kind}:${next.at}`,
+            delay: Math.max(0, next.at - Date.now()),
+          },
+        },
+      ];
+    });
+    if (jobs.length === 0) return;
+    this.queue
+      .addBulk(jobs)
+      .catch((error: unknown) =>
+        this.logger.warn(`${jobs.length} SLA timers left to the sweep: ${(error as Error).message}`),
       );
   }
 

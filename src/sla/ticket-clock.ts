@@ -207,6 +207,29 @@ const CLOCK_WRITE_COLUMNS = [
   'sla_next_check_at',
 ] as const;
 
+/** The clock columns' types, for a `jsonb_to_recordset` whose records carry `clockRecord`. */
+export const CLOCK_RECORD_TYPES = `sla_policy text, sla_started_at timestamptz, sla_paused_at timestamptz,
+  sla_paused_ms bigint, sla_first_response_warn_at timestamptz, sla_first_response_due_at timestamptz,
+  sla_resolution_warn_at timestamptz, sla_resolution_due_at timestamptz, sla_first_responded_at timestamptz,
+  sla_resolved_at timestamptz, sla_first_response_alert text, sla_resolution_alert text, sla_state text,
+  sla_next_check_at timestamptz`;
+
+/** `sla_policy = u.sla_policy, …` for an UPDATE … FROM a recordset aliased `alias`. */
+export function clockRecordAssignments(alias: string): string {
+  return CLOCK_WRITE_COLUMNS.map((column) => `${column} = ${alias}.${column}`).join(', ');
+}
+
+/** The clock columns' names, in the order of `clockValues`, for an INSERT column list. */
+export function clockColumnList(alias?: string): string {
+  return CLOCK_WRITE_COLUMNS.map((column) => (alias ? `${alias}.${column}` : column)).join(', ');
+}
+
+/** The clock as one record's columns (for a JSON batch). */
+export function clockRecord(clock: StoredClock): Record<string, unknown> {
+  const values = clockValues(clock);
+  return Object.fromEntries(CLOCK_WRITE_COLUMNS.map((column, index) => [column, values[index]]));
+}
+
 /** `sla_policy = $first, …` for an UPDATE whose parameters continue with `clockValues`. */
 export function clockAssignments(first: number): string {
   return CLOCK_WRITE_COLUMNS.map((column, index) => `${column} = $${first + index}`).join(', ');

@@ -4,7 +4,15 @@ import { DataSource, type EntityManager, type ObjectLiteral, type SelectQueryBui
 import type { NormalizedCase } from '../../adapters/contract';
 import { decodeCursor, encodeCursor, type CursorPart } from '../common/cursor';
 import type { Connection } from '../connections/connection.entity';
-import { clockAssignments, clockValues, type StoredClock } from '../sla/ticket-clock';
+import {
+  CLOCK_RECORD_TYPES,
+  clockAssignments,
+  clockColumnList,
+  clockRecord,
+  clockRecordAssignments,
+  clockValues,
+  type StoredClock,
+} from '../sla/ticket-clock';
 import type { SlaAlert, SlaTarget } from '../sla/sla-policy.types';
 import { ticketNumberSequence } from '../tenancy/tenants.service';
 import type { ListTicketsQuery, TicketSort } from './dto/list-tickets.query';
@@ -24,13 +32,6 @@ import {
 
 type CaseConnection = Pick<Connection, 'id' | 'tenantId' | 'platform'>;
 
-export interface InitialTriage {
-  category: TicketCategory;
-  severity: Severity;
-  department: Department;
-  tags: string[];
-}
-
 export type UpsertOutcome =
   | { outcome: 'created'; ticketId: string; number: number; version: number }
   | { outcome: 'updated'; ticketId: string; number: number; version: number; previousStage: string }
@@ -43,6 +44,46 @@ export interface TimelineEntry {
   actorType: ActorType;
   actorId?: string | null;
   data?: Record<string, unknown>;
+}
+
+export interface CaseKey {
+  connectionId: string;
+  externalId: string;
+}
+
+/** A case that becomes a new ticket, with its number, routing and started clock. */
+export interface NewTicket {
+  connection: CaseConnection;
+  item: NormalizedCase;
+  number: number;
+  routing: RoutingFields;
+  clock: StoredClock;
+}
+
+export interface InsertedTicket {
+  id: string;
+  connectionId: string;
+  externalId: string;
+  number: number;
+  version: number;
+}
+
+/** An upstream change to a stored ticket, with the routing and clock re-decided for it. */
+export interface CaseUpdate {
+  ticketId: string;
+  connection: CaseConnection;
+  item: NormalizedCase;
+  /** The answer to our own action: a same-second change still applies. */
+  acceptSameTime: boolean;
+  routing: RoutingFields;
+  clock: StoredClock;
+}
+
+export interface RoutingUpdate {
+  ticketId: string;
+  routing: RoutingFields;
+  clock: StoredClock;
+  bumpVersion: boolean;
 }
 
 /** What routing decided for a stored ticket. */
@@ -155,6 +196,81 @@ function storedItems(item: NormalizedCase): StoredItem[] {
   }));
 }
 
+/** The columns a case sets, in the order of `caseRecord`'s keys. */
+const CASE_FIELDS = [
+  'connection_id',
+  'external_id',
+  'external_order_id',
+  'kind',
+  'stage',
+  'reason',
+  'reason_code',
+  'requested_amount_minor',
+  'requested_currency',
+  'refunded_amount_minor',
+  'refunded_currency',
+  'buyer',
+  'buyer_vip',
+  'items',
+  'evidence',
+  'platform_deadline_at',
+  'platform_version',
+  'external_created_at',
+  'external_updated_at',
+  'raw',
+  'search_text',
+  'delivered_at',
+] as const;
+const CASE_COLUMNS = CASE_FIELDS.join(', ');
+const CASE_COLUMNS_FROM_U = CASE_FIELDS.map((field) => `u.${field}`).join(', ');
+const CASE_RECORD_TYPES = `connection_id uuid, external_id text, external_order_id text, kind text, stage text,
+  reason text, reason_code text, requested_amount_minor bigint, requested_currency text, refunded_amount_minor bigint,
+  refunded_currency text, buyer jsonb, buyer_vip boolean, items jsonb, evidence jsonb,
+  platform_deadline_at timestamptz, platform_version text, external_created_at timestamptz,
+  external_updated_at timestamptz, raw jsonb, search_text text, delivered_at timestamptz, search_tokens text[]`;
+const ROUTING_RECORD_TYPES = `category text, severity text, severity_rank smallint, department text, tags text[],
+  assignee_id text`;
+
+function caseRecord(connection: CaseConnection, item: NormalizedCase): Record<string, unknown> {
+  const text = searchText(item);
+  return {
+    connection_id: connection.id,
+    external_id: item.externalId,
+    external_order_id: item.externalOrderId,
+    kind: item.kind,
+    stage: item.stage,
+    reason: item.reason,
+    reason_code: item.reasonCode,
+    requested_amount_minor: item.requestedAmount?.amountMinor ?? null,
+    requested_currency: item.requestedAmount?.currency ?? null,
+    refunded_amount_minor: item.refundedAmount?.amountMinor ?? null,
+    refunded_currency: item.refundedAmount?.currency ?? null,
+    buyer: item.buyer ?? null,
+    buyer_vip: item.buyer?.vip ?? false,
+    items: storedItems(item),
+    evidence: item.evidence,
+    platform_deadline_at: item.platformDeadlineAt,
+    platform_version: item.platformVersion,
+    external_created_at: item.externalCreatedAt,
+    external_updated_at: item.externalUpdatedAt,
+    raw: item.raw ?? null,
+    search_text: text,
+    delivered_at: item.deliveredAt ?? null,
+    search_tokens: searchTokens(text),
+  };
+}
+
+function routingRecord(fields: RoutingFields): Record<string, unknown> {
+  return {
+    category: fields.category,
+    severity: fields.severity,
+    severity_rank: severityRank(fields.severity),
+    department: fields.department,
+    tags: fields.tags,
+    assignee_id: fields.assigneeId,
+  };
+}
+
 /**
  * The one owner of the `tickets` table and its timeline (`ticket_events`): every statement that reads or
  * writes them is here. Services decide; they hand their decisions to these methods, in their transaction
@@ -264,118 +380,117 @@ export class TicketRepository {
     return rows.map((row) => row.id);
   }
 
+  /** Locks the stored tickets of these cases, in id order so concurrent batches never deadlock on them. */
+  async lockCases(manager: EntityManager, keys: CaseKey[]): Promise<Ticket[]> {
+    if (keys.length === 0) return [];
+    const rows = (await manager.query(
+      `SELECT ${TICKET_COLUMNS} FROM tickets t
+       JOIN unnest($1::uuid[], $2::text[]) AS k(connection_id, external_id)
+         ON t.connection_id = k.connection_id AND t.external_id = k.external_id
+       ORDER BY t.id FOR UPDATE OF t`,
+      [keys.map((key) => key.connectionId), keys.map((key) => key.externalId)],
+    )) as TicketRow[];
+    return rows.map(toTicket);
+  }
+
+  async lockByIds(manager: EntityManager, ids: string[]): Promise<Ticket[]> {
+    if (ids.length === 0) return [];
+    const rows = (await manager.query(
+      `SELECT ${TICKET_COLUMNS} FROM tickets t WHERE t.id = ANY ($1::uuid[]) ORDER BY t.id FOR UPDATE`,
+      [ids],
+    )) as TicketRow[];
+    return rows.map(toTicket);
+  }
+
+  /** Ticket numbers for new tickets of one tenant, from its own sequence (a lost insert race leaves a gap). */
+  async allocateNumbers(manager: EntityManager, tenantId: string, count: number): Promise<number[]> {
+    if (count === 0) return [];
+    const rows = (await manager.query(`SELECT nextval($1) AS n FROM generate_series(1, $2)`, [
+      ticketNumberSequence(tenantId),
+      count,
+    ])) as { n: string }[];
+    return rows.map((row) => Number(row.n));
+  }
+
   /**
-   * Writes a case with one statement: updates only when the case is newer than the ticket (so a late,
-   * older event never rolls it back), and numbers new tickets from the tenant's sequence.
+   * New tickets, one statement for the batch. A case another transaction inserted meanwhile is left out of
+   * the answer (its number is not used); the caller writes it as an update instead.
    */
-  async upsertCase(
-    connection: CaseConnection,
-    item: NormalizedCase,
-    triage: InitialTriage,
-    manager: EntityManager = this.dataSource.manager,
-    options: { acceptSameTime?: boolean } = {},
-  ): Promise<UpsertOutcome> {
-    const text = searchText(item);
-    const params = [
-      connection.tenantId, // 1
-      connection.id, // 2
-      connection.platform, // 3
-      item.externalId, // 4
-      item.externalOrderId, // 5
-      item.kind, // 6
-      item.stage, // 7
-      triage.category, // 8
-      triage.severity, // 9
-      severityRank(triage.severity), // 10
-      triage.department, // 11
-      triage.tags, // 12
-      item.reason, // 13
-      item.reasonCode, // 14
-      item.requestedAmount?.amountMinor ?? null, // 15
-      item.requestedAmount?.currency ?? null, // 16
-      item.refundedAmount?.amountMinor ?? null, // 17
-      item.refundedAmount?.currency ?? null, // 18
-      item.buyer ? JSON.stringify(item.buyer) : null, // 19
-      item.buyer?.vip ?? false, // 20
-      JSON.stringify(storedItems(item)), // 21
-      JSON.stringify(item.evidence), // 22
-      item.platformDeadlineAt, // 23
-      item.platformVersion, // 24
-      item.externalCreatedAt, // 25
-      item.externalUpdatedAt, // 26
-      JSON.stringify(item.raw ?? null), // 27
-      text, // 28
-      searchTokens(text), // 29
-      ticketNumberSequence(connection.tenantId), // 30
-      options.acceptSameTime ?? false, // 31
-      item.deliveredAt ?? null, // 32
-    ];
-    const run = () =>
-      manager.query(
-        `WITH old AS (
-           SELECT id, stage, external_updated_at FROM tickets WHERE connection_id = $2 AND external_id = $4 FOR UPDATE
-         ),
-         upd AS (
-           UPDATE tickets t SET
-             external_order_id = $5, kind = $6, stage = $7, reason = $13, reason_code = $14,
-             requested_amount_minor = $15, requested_currency = $16, refunded_amount_minor = $17, refunded_currency = $18,
-             buyer = $19::jsonb, buyer_vip = $20, items = $21::jsonb, evidence = $22::jsonb,
-             platform_deadline_at = $23, platform_version = $24, external_created_at = $25, external_updated_at = $26,
-             raw = $27::jsonb, search_text = $28, search_vector = array_to_tsvector($29::text[]),
-             delivered_at = coalesce($32, t.delivered_at), updated_at = now(), version = t.version + 1
-           FROM old WHERE t.id = old.id AND (
-             old.external_updated_at < $26
-             -- Platforms stamp modified times to the second: a same-second change still counts when the
-             -- platform's own version went up, or when it is the answer to our own action.
-             OR (old.external_updated_at = $26 AND ($31 OR (
-               $24 ~ '^[0-9]{1,30}$' AND t.platform_version ~ '^[0-9]{1,30}$' AND $24::numeric > t.platform_version::numeric
-             )))
-           )
-           RETURNING t.id, t.number, t.version, old.stage AS previous_stage
-         ),
-         ins AS (
-           INSERT INTO tickets (
-             tenant_id, connection_id, platform, external_id, external_order_id, kind, stage, category, severity,
-             severity_rank, department, tags, reason, reason_code, requested_amount_minor, requested_currency,
-             refunded_amount_minor, refunded_currency, buyer, buyer_vip, items, evidence, platform_deadline_at,
-             platform_version, external_created_at, external_updated_at, raw, search_text, search_vector, number,
-             delivered_at
-           )
-           SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19::jsonb, $20,
-             $21::jsonb, $22::jsonb, $23, $24, $25, $26, $27::jsonb, $28, array_to_tsvector($29::text[]), nextval($30),
-             $32
-           WHERE NOT EXISTS (SELECT 1 FROM old)
-           ON CONFLICT (connection_id, external_id) DO NOTHING
-           RETURNING id, number, version, NULL::text AS previous_stage
-         )
-         SELECT 'updated' AS outcome, * FROM upd
-         UNION ALL SELECT 'created' AS outcome, * FROM ins
-         UNION ALL SELECT 'stale' AS outcome, id, NULL, NULL, NULL FROM old WHERE NOT EXISTS (SELECT 1 FROM upd)`,
-        params,
-      ) as Promise<
-        {
-          outcome: UpsertOutcome['outcome'];
-          id: string;
-          number: string;
-          version: number;
-          previous_stage: string;
-        }[]
-      >;
-    let rows = await run();
-    // Another worker inserted the same case between our read and our insert: the second pass sees its row.
-    if (rows.length === 0) rows = await run();
-    const row = rows[0];
-    if (!row) throw new Error(`could not store case ${item.externalId}`);
-    if (row.outcome === 'stale') return { outcome: 'stale', ticketId: row.id };
-    if (row.outcome === 'created')
-      return { outcome: 'created', ticketId: row.id, number: Number(row.number), version: row.version };
-    return {
-      outcome: 'updated',
-      ticketId: row.id,
+  async insertCases(manager: EntityManager, rows: NewTicket[]): Promise<InsertedTicket[]> {
+    if (rows.length === 0) return [];
+    const records = rows.map((row) => ({
+      ...caseRecord(row.connection, row.item),
+      tenant_id: row.connection.tenantId,
+      platform: row.connection.platform,
+      number: row.number,
+      ...routingRecord(row.routing),
+      ...clockRecord(row.clock),
+    }));
+    const inserted = (await manager.query(
+      `INSERT INTO tickets (
+         tenant_id, platform, number, ${CASE_COLUMNS}, search_vector, category, severity, severity_rank, department,
+         tags, assignee_id, ${clockColumnList()}
+       )
+       SELECT u.tenant_id, u.platform, u.number, ${CASE_COLUMNS_FROM_U}, array_to_tsvector(u.search_tokens),
+         u.category, u.severity, u.severity_rank, u.department, u.tags, u.assignee_id, ${clockColumnList('u')}
+       FROM jsonb_to_recordset($1::jsonb) AS u(tenant_id uuid, platform text, number bigint, ${CASE_RECORD_TYPES},
+         ${ROUTING_RECORD_TYPES}, ${CLOCK_RECORD_TYPES})
+       ORDER BY u.connection_id, u.external_id
+       ON CONFLICT (connection_id, external_id) DO NOTHING
+       RETURNING id, connection_id, external_id, number, version`,
+      [JSON.stringify(records)],
+    )) as { id: string; connection_id: string; external_id: string; number: string; version: number }[];
+    return inserted.map((row) => ({
+      id: row.id,
+      connectionId: row.connection_id,
+      externalId: row.external_id,
       number: Number(row.number),
       version: row.version,
-      previousStage: row.previous_stage,
-    };
+    }));
+  }
+
+  /**
+   * Upstream changes to stored (and locked) tickets, with the routing and clock decided for them, one
+   * statement for the batch. The guard is here: a ticket is only updated by a case newer than the one it
+   * holds, so duplicates and late, older events change nothing. Returns the tickets updated, with versions.
+   */
+  async updateCases(manager: EntityManager, rows: CaseUpdate[]): Promise<Map<string, number>> {
+    if (rows.length === 0) return new Map();
+    const records = rows.map((row) => ({
+      ...caseRecord(row.connection, row.item),
+      id: row.ticketId,
+      accept_same_time: row.acceptSameTime,
+      ...routingRecord(row.routing),
+      ...clockRecord(row.clock),
+    }));
+    const updated = (await manager.query(
+      `UPDATE tickets t SET
+         external_order_id = u.external_order_id, kind = u.kind, stage = u.stage, reason = u.reason,
+         reason_code = u.reason_code, requested_amount_minor = u.requested_amount_minor,
+         requested_currency = u.requested_currency, refunded_amount_minor = u.refunded_amount_minor,
+         refunded_currency = u.refunded_currency, buyer = u.buyer, buyer_vip = u.buyer_vip, items = u.items,
+         evidence = u.evidence, platform_deadline_at = u.platform_deadline_at, platform_version = u.platform_version,
+         external_created_at = u.external_created_at, external_updated_at = u.external_updated_at, raw = u.raw,
+         search_text = u.search_text, search_vector = array_to_tsvector(u.search_tokens),
+         delivered_at = coalesce(u.delivered_at, t.delivered_at),
+         category = u.category, severity = u.severity, severity_rank = u.severity_rank, department = u.department,
+         tags = u.tags, assignee_id = u.assignee_id, ${clockRecordAssignments('u')},
+         updated_at = now(), version = t.version + 1
+       FROM jsonb_to_recordset($1::jsonb) AS u(id uuid, accept_same_time boolean, ${CASE_RECORD_TYPES},
+         ${ROUTING_RECORD_TYPES}, ${CLOCK_RECORD_TYPES})
+       WHERE t.id = u.id AND (
+         t.external_updated_at < u.external_updated_at
+         -- Platforms stamp modified times to the second: a same-second change still counts when the
+         -- platform's own version went up, or when it is the answer to our own action.
+         OR (t.external_updated_at = u.external_updated_at AND (u.accept_same_time OR (
+           u.platform_version ~ '^[0-9]{1,30}$' AND t.platform_version ~ '^[0-9]{1,30}$'
+           AND u.platform_version::numeric > t.platform_version::numeric
+         )))
+       )
+       RETURNING t.id, t.version`,
+      [JSON.stringify(records)],
+    )) as [{ id: string; version: number }[], number];
+    return new Map(updated[0].map((row) => [row.id, row.version]));
   }
 
   async appendTimeline(
@@ -402,44 +517,25 @@ export class TicketRepository {
     );
   }
 
-  /** A new ticket's first assignee (when routing named one) and its started SLA clock. */
-  async place(
-    manager: EntityManager,
-    ticketId: string,
-    assigneeId: string | null,
-    clock: StoredClock,
-  ): Promise<void> {
-    await manager.query(
-      `UPDATE tickets SET assignee_id = coalesce($2, assignee_id), ${clockAssignments(3)} WHERE id = $1`,
-      [ticketId, assigneeId, ...clockValues(clock)],
-    );
-  }
-
-  /** Routing and the clock recomputed for a stored ticket; returns the version it is now at. */
-  async applyRouting(
-    manager: EntityManager,
-    ticketId: string,
-    fields: RoutingFields,
-    clock: StoredClock,
-    bumpVersion: boolean,
-  ): Promise<number> {
-    const [updated] = (await manager.query(
-      `UPDATE tickets SET category = $2, severity = $3, severity_rank = $4, department = $5, tags = $6,
-         assignee_id = $7, ${clockAssignments(9)}, updated_at = now(), version = version + $8
-       WHERE id = $1 RETURNING version`,
-      [
-        ticketId,
-        fields.category,
-        fields.severity,
-        severityRank(fields.severity),
-        fields.department,
-        fields.tags,
-        fields.assigneeId,
-        bumpVersion ? 1 : 0,
-        ...clockValues(clock),
-      ],
-    )) as [{ version: number }[], number];
-    return updated[0].version;
+  /** Routing and clocks recomputed for stored tickets (an incident), one statement; returns their versions. */
+  async applyRouting(manager: EntityManager, rows: RoutingUpdate[]): Promise<Map<string, number>> {
+    if (rows.length === 0) return new Map();
+    const records = rows.map((row) => ({
+      id: row.ticketId,
+      bump: row.bumpVersion ? 1 : 0,
+      ...routingRecord(row.routing),
+      ...clockRecord(row.clock),
+    }));
+    const updated = (await manager.query(
+      `UPDATE tickets t SET category = u.category, severity = u.severity, severity_rank = u.severity_rank,
+         department = u.department, tags = u.tags, assignee_id = u.assignee_id, ${clockRecordAssignments('u')},
+         updated_at = now(), version = t.version + u.bump
+       FROM jsonb_to_recordset($1::jsonb) AS u(id uuid, bump integer, ${ROUTING_RECORD_TYPES}, ${CLOCK_RECORD_TYPES})
+       WHERE t.id = u.id
+       RETURNING t.id, t.version`,
+      [JSON.stringify(records)],
+    )) as [{ id: string; version: number }[], number];
+    return new Map(updated[0].map((row) => [row.id, row.version]));
   }
 
   /** Links the tickets of a SKU burst to its incident; returns those that were not linked yet. */

@@ -3,6 +3,7 @@ import { Outbox1763900100000 } from './1763900100000-outbox';
 import { RoutingSla1763900200000 } from './1763900200000-routing-sla';
 import { ActionsWebhooks1763900300000 } from './1763900300000-actions-webhooks';
 import { AutoRefund1763900400000 } from './1763900400000-auto-refund';
+import { IngestBatches1763901000000 } from './1763901000000-ingest-batches';
 import { ActionVerification1763902000000 } from './1763902000000-action-verification';
 import { HeldEvents1763903000000 } from './1763903000000-held-events';
 import { Analytics1763904000000 } from './1763904000000-analytics';
@@ -21,6 +22,7 @@ export const MIGRATIONS = [
   RoutingSla1763900200000,
   ActionsWebhooks1763900300000,
   AutoRefund1763900400000,
+  IngestBatches1763901000000,
   ActionVerification1763902000000,
   HeldEvents1763903000000,
   Analytics1763904000000,
