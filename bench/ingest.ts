@@ -1,12 +1,19 @@
 /**
- * Webhook ingress and event-to-ticket latency, against the built hub as `npm start` runs it.
+ * Webhook ingress, drain rate and event-to-ticket latency of the batched pipeline, against the built hub:
+ * one `HUB_ROLE=api` process and 1 or 2 `HUB_ROLE=worker` processes on one throw-away database.
  *
- *   npm run bench:ingest -- --events 20000 --concurrency 64
+ *   npm run bench:ingest                                   # short: 5,000-event bursts, 500/s for 10 s
+ *   npm run bench:ingest -- --events 20000 --seconds 60    # the full sizes
  *
- * Starts the hub on a throw-away database, creates a tenant and a generic (Standard Webhooks) connection,
- * fires pre-signed pushes at the given concurrency over keep-alive connections, then reads the hub's own
- * timestamps (inbound_events.received_at → tickets.created_at) for the event-to-ticket latency.
+ * Cases: a burst over 500 SKUs (1 and 2 workers), a burst on a single SKU (1 worker), and a sustained
+ * rate (`--rate`, default 500/s) for `--seconds`. Pre-signed generic pushes go out at `--concurrency`
+ * over keep-alive connections. Event → ticket is read from the hub's own timestamps: `received_at` (the
+ * push was stored and acknowledged) to `processed_at` (stamped just before the batch commits its tickets).
+ * The bare-route and bare-insert baselines with the same generator and concurrency come from
+ * `bench/baseline.ts`, run first (`--baseline-seconds`, 0 to skip).
  */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { parseArgs } from 'node:util';
@@ -15,8 +22,12 @@ import { eventually, HubProcess } from '../scripts/hub-process';
 
 const { values } = parseArgs({
   options: {
-    events: { type: 'string', default: '20000' },
+    events: { type: 'string', default: '5000' },
     concurrency: { type: 'string', default: '64' },
+    rate: { type: 'string', default: '500' },
+    seconds: { type: 'string', default: '10' },
+    workers: { type: 'string', default: '1,2' },
+    'baseline-seconds': { type: 'string', default: '5' },
     database: {
       type: 'string',
       default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
@@ -26,6 +37,10 @@ const { values } = parseArgs({
 });
 const EVENTS = Number(values.events);
 const CONCURRENCY = Number(values.concurrency);
+const RATE = Number(values.rate);
+const SECONDS = Number(values.seconds);
+const WORKERS = values.workers.split(',').map(Number);
+const BASELINE_SECONDS = Number(values['baseline-seconds']);
 const ADMIN_TOKEN = 'bench-admin-token-0123456789';
 
 function percentile(sorted: number[], p: number): number {
@@ -80,16 +95,145 @@ function post(agent: Agent, url: URL, body: string, headers: Record<string, stri
   });
 }
 
-async function main(): Promise<void> {
-  const hub = await HubProcess.start({
+interface Push {
+  body: string;
+  headers: Record<string, string>;
+}
+
+/** Signed generic pushes of new cases, spread over `skus` SKUs. */
+function pushes(secret: string, count: number, skus: number, prefix: string): Push[] {
+  const timestamp = Math.floor(Date.now() / 1000);
+  return Array.from({ length: count }, (_, index) => {
+    const id = `msg_${randomUUID()}`;
+    const now = new Date().toISOString();
+    const body = JSON.stringify({
+      type: 'case.upserted',
+      data: {
+        externalId: `${prefix}-${index}`,
+        externalOrderId: `O-${index}`,
+        kind: 'return_refund',
+        stage: 'requested',
+        reason: '收到的杯子有破损',
+        requestedAmount: { amount: '129.00', currency: 'CNY' },
+        items: [
+          {
+            sku: `SKU-${index % skus}`,
+            title: '陶瓷马克杯',
+            quantity: 1,
+            unitPrice: { amount: '129.00', currency: 'CNY' },
+          },
+        ],
+        externalCreatedAt: now,
+        externalUpdatedAt: now,
+      },
+    });
+    return {
+      body,
+      headers: {
+        'content-type': 'application/json',
+        'webhook-id': id,
+        'webhook-timestamp': String(timestamp),
+        'webhook-signature': signStandardWebhook(secret, id, timestamp, body),
+      },
+    };
+  });
+}
+
+/** Sends every push at `concurrency`, or paced at `rate` per second when given. */
+async function send(
+  target: URL,
+  list: Push[],
+  rate: number | null,
+): Promise<{ perSecond: number; latencyMs: ReturnType<typeof summary>; non200: number }> {
+  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const latencies: number[] = [];
+  let failures = 0;
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < list.length) {
+        const index = next++;
+        if (rate !== null) {
+          const due = started + (index / rate) * 1000;
+          const wait = due - performance.now();
+          if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        }
+        const sent = performance.now();
+        const status = await post(agent, target, list[index].body, list[index].headers);
+        latencies.push(performance.now() - sent);
+        if (status !== 200) failures += 1;
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  agent.destroy();
+  return { perSecond: Math.round(list.length / elapsed), latencyMs: summary(latencies), non200: failures };
+}
+
+/** Waits for the given events to be processed; the drain rate and event → ticket latency from the hub. */
+async function drained(hub: HubProcess, prefix: string): Promise<Record<string, unknown>> {
+  await eventually(
+    async () => {
+      const [row] = await hub.sql<{ pending: string }>(
+        `SELECT count(*) AS pending FROM inbound_events WHERE status = 'received'`,
+      );
+      return Number(row.pending) === 0;
+    },
+    900_000,
+    'every event to be processed',
+  );
+  const rows = await hub.sql<{ ms: number }>(
+    `SELECT extract(epoch FROM (processed_at - received_at)) * 1000 AS ms FROM inbound_events
+     WHERE external_id LIKE $1 AND status = 'processed'`,
+    [`${prefix}-%`],
+  );
+  const [span] = await hub.sql<{ seconds: number; tickets: string; failed: string }>(
+    `SELECT extract(epoch FROM (max(processed_at) - min(received_at))) AS seconds,
+       count(*) FILTER (WHERE status = 'processed') AS tickets, count(*) FILTER (WHERE status = 'failed') AS failed
+     FROM inbound_events WHERE external_id LIKE $1`,
+    [`${prefix}-%`],
+  );
+  return {
+    tickets: Number(span.tickets),
+    failed: Number(span.failed),
+    drainPerSecond: Math.round(Number(span.tickets) / Number(span.seconds)),
+    eventToTicketMs: summary(rows.map((row) => Number(row.ms))),
+  };
+}
+
+function baselines(): unknown {
+  if (BASELINE_SECONDS <= 0) return null;
+  const run = spawnSync(
+    process.execPath,
+    [
+      join(__dirname, 'baseline.js'),
+      '--seconds',
+      String(BASELINE_SECONDS),
+      '--concurrency',
+      String(CONCURRENCY),
+    ],
+    { encoding: 'utf8', env: process.env, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const text = run.stdout.trim();
+  try {
+    return JSON.parse(text.slice(text.indexOf('{')));
+  } catch {
+    return { error: `baseline run failed (${run.status ?? 'signal'})` };
+  }
+}
+
+async function scenario(workers: number): Promise<Record<string, unknown>> {
+  const api = await HubProcess.start({
     baseDatabaseUrl: values.database,
     redisUrl: values.redis,
     adminToken: ADMIN_TOKEN,
-    echo: true,
+    env: { HUB_ROLE: 'api', LOG_LEVEL: 'warn' },
   });
+  const started: HubProcess[] = [];
   try {
     const tenant = await json<{ apiKey: { key: string } }>(
-      `${hub.url}/v1/tenants`,
+      `${api.url}/v1/tenants`,
       'POST',
       { name: 'Bench' },
       { authorization: `Bearer ${ADMIN_TOKEN}` },
@@ -97,105 +241,34 @@ async function main(): Promise<void> {
     const auth = { authorization: `Bearer ${tenant.apiKey.key}` };
     const secret = generateWebhookSecret();
     const connection = await json<{ webhookUrl: string }>(
-      `${hub.url}/v1/connections`,
+      `${api.url}/v1/connections`,
       'POST',
       { platform: 'generic', name: 'Bench shop', shopId: 'bench', credentials: { webhookSecret: secret } },
       auth,
     );
     const target = new URL(connection.webhookUrl);
-    const timestamp = Math.floor(Date.now() / 1000);
-    const pushes = Array.from({ length: EVENTS }, (_, index) => {
-      const id = `msg_${randomUUID()}`;
-      const now = new Date().toISOString();
-      const body = JSON.stringify({
-        type: 'case.upserted',
-        data: {
-          externalId: `B-${index}`,
-          externalOrderId: `O-${index}`,
-          kind: 'return_refund',
-          stage: 'requested',
-          reason: '收到的杯子有破损',
-          requestedAmount: { amount: '129.00', currency: 'CNY' },
-          items: [
-            {
-              sku: `SKU-${index % 500}`,
-              title: '陶瓷马克杯',
-              quantity: 1,
-              unitPrice: { amount: '129.00', currency: 'CNY' },
-            },
-          ],
-          externalCreatedAt: now,
-          externalUpdatedAt: now,
-        },
-      });
-      return {
-        body,
-        headers: {
-          'content-type': 'application/json',
-          'webhook-id': id,
-          'webhook-timestamp': String(timestamp),
-          'webhook-signature': signStandardWebhook(secret, id, timestamp, body),
-        },
-      };
-    });
-
-    const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-    const latencies: number[] = [];
-    let failures = 0;
-    let next = 0;
-    const started = performance.now();
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (next < pushes.length) {
-          const push = pushes[next++];
-          const sent = performance.now();
-          const status = await post(agent, target, push.body, push.headers);
-          latencies.push(performance.now() - sent);
-          if (status !== 200) failures += 1;
-        }
-      }),
-    );
-    const elapsed = (performance.now() - started) / 1000;
-    agent.destroy();
-
-    await eventually(
-      async () => {
-        const [row] = await hub.sql<{ pending: string }>(
-          `SELECT count(*) AS pending FROM inbound_events WHERE status = 'received'`,
-        );
-        return Number(row.pending) === 0;
-      },
-      600_000,
-      'every event to be processed',
-    );
-    const rows = await hub.sql<{ ms: number }>(
-      `SELECT extract(epoch FROM (t.created_at - e.received_at)) * 1000 AS ms
-       FROM inbound_events e JOIN tickets t ON t.id = e.ticket_id`,
-    );
-    const [tickets] = await hub.sql<{ count: string }>('SELECT count(*) FROM tickets');
-    const [drain] = await hub.sql<{ seconds: number }>(
-      `SELECT extract(epoch FROM (max(t.created_at) - min(e.received_at))) AS seconds FROM inbound_events e JOIN tickets t ON t.id = e.ticket_id`,
-    );
-    const result = {
-      events: EVENTS,
-      concurrency: CONCURRENCY,
-      ingress: {
-        acknowledgedPerSecond: Math.round(EVENTS / elapsed),
-        latencyMs: summary(latencies),
-        non200: failures,
-      },
-      eventToTicket: {
-        tickets: Number(tickets.count),
-        ticketsPerSecond: Math.round(Number(tickets.count) / Number(drain.seconds)),
-        latencyMs: summary(rows.map((row) => Number(row.ms))),
-      },
-    };
-    console.log(JSON.stringify(result, null, 2));
+    for (let index = 0; index < workers; index += 1) started.push(await api.sibling({ HUB_ROLE: 'worker' }));
+    const result: Record<string, unknown> = { workers };
+    const burst = await send(target, pushes(secret, EVENTS, 500, 'B'), null);
+    result.burst = { events: EVENTS, skus: 500, ingress: burst, ...(await drained(api, 'B')) };
+    if (workers === 1) {
+      const single = await send(target, pushes(secret, EVENTS, 1, 'S'), null);
+      result.singleSkuBurst = { events: EVENTS, skus: 1, ingress: single, ...(await drained(api, 'S')) };
+    }
+    const sustained = await send(target, pushes(secret, RATE * SECONDS, 500, 'R'), RATE);
+    result.sustained = { rate: RATE, seconds: SECONDS, ingress: sustained, ...(await drained(api, 'R')) };
+    return result;
   } finally {
-    await hub.close();
+    for (const worker of started) await worker.stop();
+    await api.close();
   }
 }
 
+async function main(): Promise<void> {
+  const result: Record<string, unknown> = { concurrency: CONCURRENCY, baselines: baselines() };
+  for (const workers of WORKERS) result[`workers${workers}`] = await scenario(workers);
+  console.log(JSON.stringify(result, null, 2));
+}
 main().catch((error: unknown) => {
   console.error(error);
   process.exit(1);
