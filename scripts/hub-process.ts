@@ -107,7 +107,8 @@ export class HubProcess {
     await Promise.race([
       eventually(
         async () => (await fetch(`${this.url}/health/ready`)).status === 200,
-        30_000,
+        // Generous: a process restarted while the machine is busy (a fault drill) can take a while to boot.
+        60_000,
         'the hub to be ready',
       ),
       exited,
