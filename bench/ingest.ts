@@ -19,6 +19,7 @@ import { Agent, request } from 'node:http';
 import { parseArgs } from 'node:util';
 import { generateWebhookSecret, signStandardWebhook } from '../adapters/shared/standard-webhooks';
 import { eventually, HubProcess } from '../scripts/hub-process';
+import { tailSummary as summary } from './latency';
 
 const { values } = parseArgs({
   options: {
@@ -42,22 +43,6 @@ const SECONDS = Number(values.seconds);
 const WORKERS = values.workers.split(',').map(Number);
 const BASELINE_SECONDS = Number(values['baseline-seconds']);
 const ADMIN_TOKEN = 'bench-admin-token-0123456789';
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-function summary(samples: number[]): { p50: number; p90: number; p99: number; max: number } {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const round = (value: number) => Math.round(value * 10) / 10;
-  return {
-    p50: round(percentile(sorted, 50)),
-    p90: round(percentile(sorted, 90)),
-    p99: round(percentile(sorted, 99)),
-    max: round(sorted[sorted.length - 1]),
-  };
-}
 
 async function json<T>(
   url: string,

@@ -13,6 +13,7 @@
 import { parseArgs } from 'node:util';
 import { searchQuery, searchTokens } from '../src/tickets/search-tokens';
 import { HubProcess } from '../scripts/hub-process';
+import { json, summary } from './latency';
 
 const { values } = parseArgs({
   options: {
@@ -107,27 +108,6 @@ const QUERIES: Record<string, string[]> = {
   'order id': ['3300012345', '3300777777'],
   'nothing matches': ['冰箱 blender', 'unicorn'],
 };
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-function summary(samples: number[]): { n: number; p50: number; p95: number; max: number } {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const round = (value: number) => Math.round(value * 10) / 10;
-  return {
-    n: sorted.length,
-    p50: round(percentile(sorted, 50)),
-    p95: round(percentile(sorted, 95)),
-    max: round(sorted[sorted.length - 1]),
-  };
-}
-
-async function json<T>(url: string, init: RequestInit): Promise<T> {
-  const response = await fetch(url, init);
-  if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
 
 async function seed(hub: HubProcess, tenantId: string): Promise<void> {
   const connections: { id: string; platform: string; share: number }[] = [];
