@@ -63,6 +63,30 @@ export interface ConsumedMessages {
   confirm(): Promise<void>;
 }
 
+/** One message of an app-level channel (one socket or consumer per app), with the shop it belongs to. */
+export interface AppChannelMessage {
+  /** The platform's shop id as a connection's `shopId` holds it (PDD `mallID`). */
+  shopId: string;
+  event: InboundEventDraft;
+}
+
+export interface AppMessageStreamOptions {
+  /** The app's credentials, as any of its connections carries them (client id and secret). */
+  credentials: Record<string, string>;
+  apiBaseUrl: string;
+  /**
+   * Stores the message as an inbound event of the connection of its shop, or keeps it as unroutable; the stream
+   * acknowledges it upstream only once this resolves, and not at all when it rejects.
+   */
+  deliver(message: AppChannelMessage): Promise<void>;
+  /** The channel's life, for logs and the admin: connecting, open, closed, refused, stopped. */
+  onState?(state: string, detail: string | null): void;
+}
+
+export interface AppMessageStream {
+  stop(): Promise<void>;
+}
+
 export interface TicketForAction {
   externalId: string;
   externalOrderId: string | null;
@@ -163,6 +187,12 @@ export interface MarketplaceAdapter {
   ): Promise<NormalizedCase>;
 
   consumeMessages?(ctx: AdapterContext): Promise<ConsumedMessages>;
+
+  /** The app a connection belongs to, for platforms whose push is one channel per app; null when unknown. */
+  appKeyOf?(credentials: Record<string, string>): string | null;
+
+  /** A long-lived channel that delivers every shop's messages of one app (PDD message service). */
+  openAppMessageStream?(options: AppMessageStreamOptions): AppMessageStream;
 
   perform(
     ctx: AdapterContext,

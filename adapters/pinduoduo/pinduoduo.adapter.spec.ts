@@ -371,9 +371,9 @@ describe('PinduoduoAdapter.perform', () => {
     );
   });
 
-  it('declares only the two documented actions and no HTTP push', () => {
+  it('declares only the two documented actions, and pushes over its message channel, not HTTP', () => {
     expect(adapter.capabilities.actions).toEqual(['approve_refund', 'approve_return']);
-    expect(adapter.capabilities.push).toBe('none');
+    expect(adapter.capabilities.push).toBe('message-channel');
     expect(() =>
       adapter.verifyWebhook({ rawBody: Buffer.from('{}'), headers: {}, query: {} }, context().connection),
     ).toThrow(WebhookSignatureError);

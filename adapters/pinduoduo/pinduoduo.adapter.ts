@@ -7,6 +7,8 @@ import {
   type AdapterCapabilities,
   type AdapterConnection,
   type AdapterContext,
+  type AppMessageStream,
+  type AppMessageStreamOptions,
   type InboundEventDraft,
   type IncomingPush,
   type MarketplaceAdapter,
@@ -20,6 +22,15 @@ import { parseWindowCursor, windowBackfill, type WindowCursor } from '../shared/
 import { toUnixSeconds } from '../shared/china-time';
 import { idString } from '../shared/lossless-json';
 import { PinduoduoClient } from './pinduoduo.client';
+import { PddMessageClient } from './pinduoduo.message-client';
+import {
+  isPddMessageEvent,
+  isPddRefundTopic,
+  pddMessageEvent,
+  pddMessageServiceBase,
+  readPddRefundContent,
+  type PddStoredMessage,
+} from './pinduoduo.messages';
 import { pddOperationRefused } from './pinduoduo.errors';
 import { mapPddListItem, mapPddRefundInformation } from './pinduoduo.mapper';
 import {
@@ -49,14 +60,15 @@ export const PDD_HISTORY_DAYS = 90;
 
 /**
  * Pinduoduo Open Platform (https://open.pinduoduo.com/application/document/api?id=pdd.refund.list.increment.get).
- * Refunds are polled in 30-minute windows; PDD pushes only over its WebSocket message service, which the
- * hub does not speak, so there is no HTTP ingress. No refuse API is documented, so refusals stay in the console.
+ * PDD pushes only over its WebSocket message service, one socket per app for every mall of the app
+ * (`openAppMessageStream`, see `pinduoduo.messages.ts`); refunds are also polled in 30-minute windows as the
+ * backstop. There is no HTTP ingress. No refuse API is documented, so refusals stay in the console.
  */
 export class PinduoduoAdapter implements MarketplaceAdapter {
   readonly capabilities: AdapterCapabilities = {
     platform: 'pinduoduo',
     displayName: 'Pinduoduo (拼多多)',
-    push: 'none',
+    push: 'message-channel',
     pull: true,
     actions: ['approve_refund', 'approve_return'],
     actionStages: {
@@ -89,14 +101,62 @@ export class PinduoduoAdapter implements MarketplaceAdapter {
 
   verifyWebhook(_push: IncomingPush, _connection: AdapterConnection): VerifiedPush {
     throw new WebhookSignatureError(
-      'Pinduoduo delivers messages over its WebSocket message service, not HTTP; this connection is polled',
+      'Pinduoduo delivers messages over its WebSocket message service, which the hub reads; it sends no HTTP pushes',
     );
   }
 
-  /** The only stored events are pulled rows that could not be mapped; a retry re-reads the case. */
+  /** Connections of one PDD app share its client_id, and with it one message socket. */
+  appKeyOf(credentials: Record<string, string>): string | null {
+    return credentials.clientId || null;
+  }
+
+  /**
+   * The app's message socket: every `pdd_refund_*` message is handed to `deliver` with its mall and
+   * acknowledged once stored; other topics are acknowledged at once, the hub has no use for them.
+   */
+  openAppMessageStream(options: AppMessageStreamOptions): AppMessageStream {
+    const { clientId, clientSecret } = options.credentials;
+    if (!clientId || !clientSecret) {
+      throw new AdapterError(
+        AdapterErrorCode.AUTH,
+        'the message service needs the app clientId and clientSecret',
+      );
+    }
+    const client = new PddMessageClient({
+      base: pddMessageServiceBase(options.apiBaseUrl),
+      clientId,
+      clientSecret,
+      onMessage: async (message) => {
+        if (!isPddRefundTopic(message.type)) return;
+        await options.deliver({ shopId: message.mallId, event: pddMessageEvent(message) });
+      },
+      onState: options.onState,
+    });
+    client.start();
+    return { stop: () => client.stop() };
+  }
+
+  /**
+   * Stored events are messages from the message service (their refund is re-read: a message says only that
+   * it changed) and pulled rows that could not be mapped (a retry re-reads the case).
+   */
   async resolveEvent(ctx: AdapterContext, event: InboundEventDraft): Promise<NormalizedCase | null> {
+    if (isPddMessageEvent(event)) {
+      const stored = JSON.parse(event.payload) as PddStoredMessage;
+      const { refundId, orderSn } = readPddRefundContent(stored.content);
+      if (!refundId || !orderSn) {
+        throw new AdapterError(
+          AdapterErrorCode.INVALID,
+          `the ${stored.type} message names no refund_id and tid to read the case with`,
+        );
+      }
+      return this.fetchCase(ctx, refundId, orderSn);
+    }
     if (!isPulledRowEvent(event)) {
-      throw new AdapterError(AdapterErrorCode.UNSUPPORTED, 'Pinduoduo connections take no pushed events');
+      throw new AdapterError(
+        AdapterErrorCode.UNSUPPORTED,
+        `Pinduoduo has no events of type ${event.eventType}`,
+      );
     }
     return resolvePulledRow(event, mapPddListItem, ({ externalId, externalOrderId }) =>
       this.fetchCase(ctx, externalId ?? '', externalOrderId),

@@ -4,24 +4,13 @@ import { PDD_METHODS } from './pinduoduo.types';
 import { PinduoduoAdapter } from './pinduoduo.adapter';
 import { PinduoduoSandbox } from './pinduoduo.sandbox';
 import { rejection } from '../shared/testing/nock-guard';
-import { ticketOf, useSandbox } from '../shared/testing/sandbox';
+import { sandboxContext, ticketOf, useSandbox } from '../shared/testing/sandbox';
 
 const sandbox = new PinduoduoSandbox();
 const adapter = new PinduoduoAdapter();
 
 function context(credentials = sandbox.credentials, now = () => new Date()): AdapterContext {
-  return {
-    connection: {
-      id: 'conn-pdd',
-      tenantId: 'tenant-1',
-      platform: 'pinduoduo',
-      shopId: sandbox.shopId,
-      apiBaseUrl: sandbox.url,
-      credentials,
-    },
-    limiter: { acquire: () => Promise.resolve() },
-    now,
-  };
+  return sandboxContext(sandbox, credentials, now);
 }
 
 const unmapped: UnmappedCase[] = [];

@@ -21,6 +21,8 @@ import {
   PDD_TIMESTAMP_TOLERANCE_SECONDS,
   PDD_TOKEN_EXPIRED_CODE,
 } from './pinduoduo.errors';
+import { PddMessageService } from './pinduoduo.message-sandbox';
+import { PDD_MESSAGE_UNCONFIRMED } from './pinduoduo.messages';
 import { PDD_DETAIL_AMOUNT_UNIT, PDD_METHODS, PDD_RESPONSE_KEYS, type PddMethod } from './pinduoduo.types';
 
 /** List-API type → detail-API type (the two APIs number them differently). */
@@ -39,8 +41,21 @@ const PARAMETER_ERROR_CODE = 10000;
 const THROTTLED_CODE = 52101;
 const MAX_WINDOW_SECONDS = 30 * 60;
 
+/** Topics the sandbox publishes for a case's changes (names seen in merchants' message consumers). */
+export const PDD_SANDBOX_TOPICS = {
+  created: 'pdd_refund_RefundCreated',
+  agreed: 'pdd_refund_RefundAgreeAgreement',
+  returnShipped: 'pdd_refund_RefundBuyerReturnGoods',
+  closed: 'pdd_refund_RefundClosed',
+  modified: 'pdd_refund_RefundBuyerModifyAgreement',
+} as const;
+const CLOSED_STATUSES = new Set([9, 10, 11, 12, 13]);
+/** `operation` in the samples of refund messages; its meaning is not documented, so it is copied as seen. */
+const MESSAGE_OPERATION = 1000;
+
 interface SandboxRefund {
   id: string;
+  mallId: string;
   orderSn: string;
   status: number;
   listType: number;
@@ -88,9 +103,10 @@ function orderSn(): string {
 }
 
 /**
- * A fake Pinduoduo gateway: `POST /api/router` with form parameters, the MD5 signature checked on every
- * call, `…_response` wrappers and `error_response` envelopes. PDD pushes over WebSocket only, so the
- * sandbox never pushes; the hub learns of changes by polling, as it does against the real platform.
+ * A fake Pinduoduo app: the gateway (`POST /api/router` with form parameters, the MD5 signature checked on every
+ * call, `…_response` wrappers and `error_response` envelopes) and the message service on the same port
+ * (`/message/{client_id}/{timestamp}/{sign}` WebSocket). The app serves several malls, each with its own access
+ * token; every change of a case is published as a `pdd_refund_*` message of its mall.
  */
 export class PinduoduoSandbox extends HttpSandbox implements MarketplaceSandbox {
   readonly platform = 'pinduoduo' as const;
@@ -98,18 +114,52 @@ export class PinduoduoSandbox extends HttpSandbox implements MarketplaceSandbox 
   readonly credentials: Record<string, string>;
   private readonly cases = new Map<string, SandboxRefund>();
   private readonly addressId = bigId('4');
+  /** access_token → mall id: a token is issued to one mall of the app. */
+  private readonly malls = new Map<string, string>();
+  readonly messages: PddMessageService;
   protected readonly http = new SandboxHttpServer(
     (request, fault) => this.handle(request, fault),
     (request) => readParams(request).type ?? null,
   );
 
-  constructor() {
+  constructor(options: { serverHeartbeatMs?: number; clientSilenceTimeoutMs?: number } = {}) {
     super();
     this.credentials = {
       clientId: randomBytes(16).toString('hex'),
       clientSecret: randomBytes(20).toString('hex'),
       accessToken: randomBytes(24).toString('hex'),
     };
+    this.malls.set(this.credentials.accessToken, this.shopId);
+    this.messages = new PddMessageService({
+      clientId: this.credentials.clientId,
+      clientSecret: this.credentials.clientSecret,
+      serverHeartbeatMs: options.serverHeartbeatMs ?? 5_000,
+      clientSilenceTimeoutMs:
+        options.clientSilenceTimeoutMs ?? PDD_MESSAGE_UNCONFIRMED.clientSilenceTimeoutMs,
+    });
+    this.http.onUpgrade = (request, socket, head) => this.messages.upgrade(request, socket, head);
+  }
+
+  /** Another mall authorised to the same app: its shop id and the credentials a connection to it carries. */
+  addMall(mallId = bigId('2').slice(0, 9)): { shopId: string; credentials: Record<string, string> } {
+    const accessToken = randomBytes(24).toString('hex');
+    this.malls.set(accessToken, mallId);
+    return { shopId: mallId, credentials: { ...this.credentials, accessToken } };
+  }
+
+  override stop(): Promise<void> {
+    this.messages.close();
+    return super.stop();
+  }
+
+  override injectFault(fault: Parameters<HttpSandbox['injectFault']>[0]): void {
+    if (fault.kind === 'duplicate_pushes') this.messages.duplicateRatio = fault.ratio;
+    super.injectFault(fault);
+  }
+
+  override clearFaults(): void {
+    this.messages.duplicateRatio = 0;
+    super.clearFaults();
   }
 
   override get url(): string {
@@ -120,10 +170,15 @@ export class PinduoduoSandbox extends HttpSandbox implements MarketplaceSandbox 
     return this.http.start(port).then(() => this.url);
   }
 
-  /** Pinduoduo has no HTTP push to emulate. */
+  /** Pinduoduo has no HTTP push: messages go to whoever holds the app's message socket. */
   setPushTarget(): void {}
 
   generateCases(count: number): Promise<string[]> {
+    return this.generateCasesFor(this.shopId, count);
+  }
+
+  /** Cases of one mall of the app (the main one, one added with `addMall`, or one no connection knows). */
+  generateCasesFor(mallId: string, count: number): Promise<string[]> {
     const ids: string[] = [];
     for (let i = 0; i < count; i += 1) {
       const reason = pick(SAMPLE_REASONS);
@@ -133,6 +188,7 @@ export class PinduoduoSandbox extends HttpSandbox implements MarketplaceSandbox 
       const now = this.clock();
       const refund: SandboxRefund = {
         id: bigId('7'),
+        mallId,
         orderSn: orderSn(),
         status: listType === LIST_TYPE_RETURN_REFUND ? STATUS.returnRequested : STATUS.refundRequested,
         listType,
@@ -152,6 +208,7 @@ export class PinduoduoSandbox extends HttpSandbox implements MarketplaceSandbox 
         updatedAt: now,
       };
       this.cases.set(refund.id, refund);
+      this.publish(refund, PDD_SANDBOX_TOPICS.created);
       ids.push(refund.id);
     }
     return Promise.resolve(ids);
@@ -165,12 +222,13 @@ export class PinduoduoSandbox extends HttpSandbox implements MarketplaceSandbox 
       if (refund.status === STATUS.awaitingReturn) {
         refund.status = STATUS.returnRequested;
         refund.tracking = `YT${bigId('8').slice(0, 13)}`;
+        this.touch(refund, PDD_SANDBOX_TOPICS.returnShipped);
       } else if (refund.status === STATUS.merchantAgreed) {
         refund.status = STATUS.refunded;
+        this.touch(refund);
       } else {
         continue;
       }
-      this.touch(refund);
       moved.push(refund.id);
     }
     return Promise.resolve(moved);
@@ -193,8 +251,30 @@ export class PinduoduoSandbox extends HttpSandbox implements MarketplaceSandbox 
     return toUnixSeconds(new Date());
   }
 
-  private touch(refund: SandboxRefund): void {
+  /** A change of the case: its update time moves on and its mall hears of it. */
+  private touch(refund: SandboxRefund, topic?: string): void {
     refund.updatedAt = Math.max(this.clock(), refund.updatedAt + 1);
+    this.publish(refund, topic ?? this.topicOf(refund));
+  }
+
+  private topicOf(refund: SandboxRefund): string {
+    if (CLOSED_STATUSES.has(refund.status)) return PDD_SANDBOX_TOPICS.closed;
+    if (refund.status === STATUS.merchantAgreed || refund.status === STATUS.awaitingReturn)
+      return PDD_SANDBOX_TOPICS.agreed;
+    return PDD_SANDBOX_TOPICS.modified;
+  }
+
+  /** The message of the shared reference §4.3: refund_fee in fen, modified in ms, content as a JSON string. */
+  private publish(refund: SandboxRefund, topic: string): void {
+    this.messages.publish(refund.mallId, topic, {
+      mall_id: new LosslessNumber(refund.mallId),
+      refund_fee: refund.refundFen,
+      bill_type: refund.listType === LIST_TYPE_RETURN_REFUND ? 2 : 1,
+      modified: refund.updatedAt * 1000,
+      refund_id: new LosslessNumber(refund.id),
+      operation: MESSAGE_OPERATION,
+      tid: refund.orderSn,
+    });
   }
 
   private handle(
@@ -219,28 +299,27 @@ export class PinduoduoSandbox extends HttpSandbox implements MarketplaceSandbox 
     ) {
       return errorResponse(PDD_PUBLIC_PARAMETER_ERROR_CODE, '公共参数错误:timestamp');
     }
-    if (params.access_token !== this.credentials.accessToken) {
-      return errorResponse(PDD_TOKEN_EXPIRED_CODE, 'access_token已过期');
-    }
+    const mallId = this.malls.get(params.access_token ?? '');
+    if (!mallId) return errorResponse(PDD_TOKEN_EXPIRED_CODE, 'access_token已过期');
     if (fault === 'throttle') return errorResponse(THROTTLED_CODE, '接口限流，请稍后重试');
     if (fault === 'server_error') return { status: 502, body: 'Bad Gateway' };
     switch (params.type) {
       case PDD_METHODS.refundList:
-        return this.list(params);
+        return this.list(params, mallId);
       case PDD_METHODS.refundInformation:
-        return this.information(params);
+        return this.information(params, mallId);
       case PDD_METHODS.refundAgree:
-        return this.agree(params);
+        return this.agree(params, mallId);
       case PDD_METHODS.returnGoodsAgree:
-        return this.agreeReturn(params);
+        return this.agreeReturn(params, mallId);
       case PDD_METHODS.refundAddressList:
-        return ok(PDD_METHODS.refundAddressList, { refund_address_list: [this.addressRow()] });
+        return ok(PDD_METHODS.refundAddressList, { refund_address_list: [this.addressRow(mallId)] });
       default:
         return errorResponse(PARAMETER_ERROR_CODE, `unknown type ${params.type}`);
     }
   }
 
-  private list(params: Record<string, string>): SandboxResponse {
+  private list(params: Record<string, string>, mallId: string): SandboxResponse {
     const start = Number(params.start_updated_at);
     const end = Number(params.end_updated_at);
     const page = Number(params.page ?? 1);
@@ -257,14 +336,14 @@ export class PinduoduoSandbox extends HttpSandbox implements MarketplaceSandbox 
       return errorResponse(PARAMETER_ERROR_CODE, 'after_sales_status and after_sales_type are required');
     }
     const matching = [...this.cases.values()]
-      .filter((refund) => refund.updatedAt >= start && refund.updatedAt <= end)
+      .filter((refund) => refund.mallId === mallId && refund.updatedAt >= start && refund.updatedAt <= end)
       .sort((a, b) => a.updatedAt - b.updatedAt || a.id.localeCompare(b.id));
     const rows = matching.slice((page - 1) * size, page * size).map((refund) => this.listRow(refund));
     return ok(PDD_METHODS.refundList, { total_count: matching.length, refund_list: rows });
   }
 
-  private information(params: Record<string, string>): SandboxResponse {
-    const refund = this.find(params.after_sales_id, params.order_sn);
+  private information(params: Record<string, string>, mallId: string): SandboxResponse {
+    const refund = this.find(params.after_sales_id, params.order_sn, mallId);
     if (!refund) return errorResponse(PARAMETER_ERROR_CODE, '售后单不存在');
     const amount = (fen: number): number => (PDD_DETAIL_AMOUNT_UNIT === 'fen' ? fen : fen / 100);
     return ok(PDD_METHODS.refundInformation, {
@@ -295,10 +374,10 @@ export class PinduoduoSandbox extends HttpSandbox implements MarketplaceSandbox 
     });
   }
 
-  private agree(params: Record<string, string>): SandboxResponse {
+  private agree(params: Record<string, string>, mallId: string): SandboxResponse {
     const request = this.parseRequest(params);
     if (!request) return errorResponse(PARAMETER_ERROR_CODE, 'request is required');
-    const refund = this.find(request.after_sales_id, request.order_sn);
+    const refund = this.find(request.after_sales_id, request.order_sn, mallId);
     const allowed = refund && this.awaitsMerchant(refund);
     if (refund && allowed) {
       refund.status = STATUS.merchantAgreed;
@@ -314,10 +393,10 @@ export class PinduoduoSandbox extends HttpSandbox implements MarketplaceSandbox 
     });
   }
 
-  private agreeReturn(params: Record<string, string>): SandboxResponse {
+  private agreeReturn(params: Record<string, string>, mallId: string): SandboxResponse {
     const request = this.parseRequest(params);
     if (!request) return errorResponse(PARAMETER_ERROR_CODE, 'request is required');
-    const refund = this.find(request.after_sales_id, request.order_sn);
+    const refund = this.find(request.after_sales_id, request.order_sn, mallId);
     const addressKnown = String(request.return_address_id) === this.addressId;
     let failure: string | null = null;
     if (!refund) failure = '售后单不存在';
@@ -346,7 +425,7 @@ export class PinduoduoSandbox extends HttpSandbox implements MarketplaceSandbox 
     });
   }
 
-  private addressRow(): Record<string, unknown> {
+  private addressRow(mallId: string): Record<string, unknown> {
     return {
       id: new LosslessNumber(this.addressId),
       refund_address_id: this.addressId,
@@ -363,7 +442,7 @@ export class PinduoduoSandbox extends HttpSandbox implements MarketplaceSandbox 
       is_default: '1',
       is_legal: true,
       is_validated: true,
-      mall_id: Number(this.shopId),
+      mall_id: new LosslessNumber(mallId),
     };
   }
 
@@ -380,9 +459,9 @@ export class PinduoduoSandbox extends HttpSandbox implements MarketplaceSandbox 
     }
   }
 
-  private find(id: unknown, sn: unknown): SandboxRefund | undefined {
+  private find(id: unknown, sn: unknown, mallId: string): SandboxRefund | undefined {
     const refund = this.cases.get(String(id));
-    return refund && refund.orderSn === String(sn) ? refund : undefined;
+    return refund && refund.orderSn === String(sn) && refund.mallId === mallId ? refund : undefined;
   }
 
   private listRow(refund: SandboxRefund): Record<string, unknown> {

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { RecordedCall, SandboxFault } from '../contract';
 
 export interface SandboxRequest {
@@ -30,6 +30,8 @@ export class SandboxHttpServer {
   duplicateRatio = 0;
   reorderRatio = 0;
   baseUrl = '';
+  /** Takes HTTP upgrades (a platform's WebSocket service); without it they are refused. */
+  onUpgrade: ((request: IncomingMessage, socket: Socket, head: Buffer) => void) | null = null;
 
   constructor(
     private readonly handle: (
@@ -41,6 +43,10 @@ export class SandboxHttpServer {
 
   async start(port = 0): Promise<string> {
     const server = createServer((req, res) => void this.onRequest(req, res));
+    server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+      if (this.onUpgrade) this.onUpgrade(req, socket, head);
+      else socket.destroy();
+    });
     this.server = server;
     await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
     const address = server.address() as AddressInfo;

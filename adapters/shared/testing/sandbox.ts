@@ -1,6 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { IncomingPush, MarketplaceSandbox, NormalizedCase, TicketForAction } from '../../contract';
+import type {
+  AdapterContext,
+  IncomingPush,
+  MarketplaceSandbox,
+  NormalizedCase,
+  TicketForAction,
+} from '../../contract';
 
 /** Runs the sandbox for the enclosing block; faults are cleared so one test's leftovers cannot leak into the next. */
 export function useSandbox(sandbox: MarketplaceSandbox): void {
@@ -35,4 +41,24 @@ export async function receiver(): Promise<{ url: string; pushes: IncomingPush[];
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, pushes, server };
+}
+
+/** The context the hub hands an adapter for a connection to this sandbox. */
+export function sandboxContext(
+  sandbox: MarketplaceSandbox,
+  credentials: Record<string, string> = sandbox.credentials,
+  now: () => Date = () => new Date(),
+): AdapterContext {
+  return {
+    connection: {
+      id: `conn-${sandbox.platform}`,
+      tenantId: 'tenant-1',
+      platform: sandbox.platform,
+      shopId: sandbox.shopId,
+      apiBaseUrl: sandbox.url,
+      credentials,
+    },
+    limiter: { acquire: () => Promise.resolve() },
+    now,
+  };
 }
