@@ -122,6 +122,8 @@ export interface ActionOutcome {
   response: unknown;
   /** The case as it stands after the action, when the platform returned it or it was re-fetched. */
   updatedCase: NormalizedCase | null;
+  /** Why the case could not be read again after the platform took the decision (the hub logs it). */
+  rereadError?: string;
 }
 
 export interface PerformOptions {

@@ -18,6 +18,7 @@ import {
   type TicketForAction,
   type VerifiedPush,
 } from '../contract';
+import { rereadAfterAction } from '../shared/action-reread';
 import { toUnixSeconds } from '../shared/china-time';
 import { idString, parseLosslessJson, stringifyLosslessJson } from '../shared/lossless-json';
 import { headerValue, md5Hex, safeEqual } from '../shared/signing';
@@ -276,7 +277,7 @@ export class DouyinAdapter implements MarketplaceAdapter {
         },
       );
     }
-    return { response, updatedCase: await this.refetchAfterAction(ctx, ticket.externalId) };
+    return { response, ...(await rereadAfterAction(() => this.fetchCase(ctx, ticket.externalId))) };
   }
 
   /**
@@ -296,14 +297,5 @@ export class DouyinAdapter implements MarketplaceAdapter {
     }
     if (!/^\d+$/.test(addressId)) throw invalid(`Douyin receiver_address_id must be numeric: ${addressId}`);
     return { receiver_address_id: new LosslessNumber(addressId) };
-  }
-
-  /** The decision is already applied upstream; a failed read must not make the hub retry it. */
-  private async refetchAfterAction(ctx: AdapterContext, externalId: string): Promise<NormalizedCase | null> {
-    try {
-      return await this.fetchCase(ctx, externalId);
-    } catch {
-      return null;
-    }
   }
 }

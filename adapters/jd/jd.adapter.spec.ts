@@ -425,6 +425,7 @@ describe('JdAdapter.perform on service orders', () => {
     );
     expect(scope.isDone()).toBe(true);
     expect(outcome.updatedCase).toBeNull();
+    expect(outcome.rereadError).toMatch(/JD error 2 /);
   });
 
   it.each<[string, TicketForAction, AdapterAction, AdapterErrorCode]>([

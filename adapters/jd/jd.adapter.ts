@@ -14,6 +14,7 @@ import {
   type TicketForAction,
   type VerifiedPush,
 } from '../contract';
+import { rereadAfterAction } from '../shared/action-reread';
 import { isPulledRowEvent, mapPulledRows, resolvePulledRow } from '../shared/pulled-rows';
 import { parseWindowCursor, windowBackfill, type WindowCursor } from '../shared/window-cursor';
 import { formatGmt8 } from '../shared/china-time';
@@ -323,7 +324,7 @@ export class JdAdapter implements MarketplaceAdapter {
     if (response.result?.success !== true) {
       throw jdOperationRefused(method, response.result?.msg, response.result?.resultCode);
     }
-    return { response, updatedCase: await this.refetchAfterAction(ctx, ticket.externalId) };
+    return { response, ...(await rereadAfterAction(() => this.fetchCase(ctx, ticket.externalId))) };
   }
 
   private async performOnRefundApply(
@@ -372,7 +373,7 @@ export class JdAdapter implements MarketplaceAdapter {
     if (success !== true && success !== 'true') {
       throw jdOperationRefused(JD_METHODS.refundApplyReply, response.replyResult?.errorMsg);
     }
-    return { response, updatedCase: await this.refetchAfterAction(ctx, ticket.externalId) };
+    return { response, ...(await rereadAfterAction(() => this.fetchCase(ctx, ticket.externalId))) };
   }
 
   /** The asc family wants the merchant (`buId`) and the operator on every call; the pin doubles as the nick. */
@@ -420,14 +421,5 @@ export class JdAdapter implements MarketplaceAdapter {
       throw jdOperationRefused(JD_METHODS.refundApplyList, response.queryResult.errorMsg);
     }
     return response.queryResult?.result ?? [];
-  }
-
-  /** The decision is made upstream; a failed read afterwards must not fail it, the next pull catches up. */
-  private async refetchAfterAction(ctx: AdapterContext, externalId: string): Promise<NormalizedCase | null> {
-    try {
-      return await this.fetchCase(ctx, externalId);
-    } catch {
-      return null;
-    }
   }
 }

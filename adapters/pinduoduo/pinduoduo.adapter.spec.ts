@@ -358,6 +358,7 @@ describe('PinduoduoAdapter.perform', () => {
     const outcome = await adapter.perform(context(), { type: 'approve_refund', amount: null }, ticket);
     expect(scope.isDone()).toBe(true);
     expect(outcome.updatedCase).toBeNull();
+    expect(outcome.rereadError).toMatch(/52101|throttl|limit/i);
   });
 
   it.each<AdapterAction>([

@@ -17,6 +17,7 @@ import {
   type TicketForAction,
   type VerifiedPush,
 } from '../contract';
+import { rereadAfterAction } from '../shared/action-reread';
 import { isPulledRowEvent, mapPulledRows, resolvePulledRow } from '../shared/pulled-rows';
 import { parseWindowCursor, windowBackfill, type WindowCursor } from '../shared/window-cursor';
 import { toUnixSeconds } from '../shared/china-time';
@@ -233,7 +234,10 @@ export class PinduoduoAdapter implements MarketplaceAdapter {
         if (response.result?.succ !== true) {
           throw pddOperationRefused(PDD_METHODS.refundAgree, response.result?.message);
         }
-        return { response, updatedCase: await this.refetchAfterAction(ctx, ticket.externalId, orderSn) };
+        return {
+          response,
+          ...(await rereadAfterAction(() => this.fetchCase(ctx, ticket.externalId, orderSn))),
+        };
       }
       case 'approve_return': {
         const addressId =
@@ -254,7 +258,10 @@ export class PinduoduoAdapter implements MarketplaceAdapter {
             response.result?.message ?? response.error_msg,
           );
         }
-        return { response, updatedCase: await this.refetchAfterAction(ctx, ticket.externalId, orderSn) };
+        return {
+          response,
+          ...(await rereadAfterAction(() => this.fetchCase(ctx, ticket.externalId, orderSn))),
+        };
       }
       case 'refuse_refund':
       case 'refuse_return':
@@ -279,21 +286,5 @@ export class PinduoduoAdapter implements MarketplaceAdapter {
       throw new AdapterError(AdapterErrorCode.INVALID, 'the Pinduoduo shop has no usable return address');
     }
     return id;
-  }
-
-  /**
-   * The decision is already made upstream: a failed read afterwards must not fail the action (a retry would be
-   * refused as a second agree), so the next pull brings the new state instead.
-   */
-  private async refetchAfterAction(
-    ctx: AdapterContext,
-    externalId: string,
-    orderSn: string,
-  ): Promise<NormalizedCase | null> {
-    try {
-      return await this.fetchCase(ctx, externalId, orderSn);
-    } catch {
-      return null;
-    }
   }
 }

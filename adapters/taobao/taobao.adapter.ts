@@ -15,6 +15,7 @@ import {
   type TicketForAction,
   type VerifiedPush,
 } from '../contract';
+import { rereadAfterAction } from '../shared/action-reread';
 import { isPulledRowEvent, mapPulledRows, resolvePulledRow } from '../shared/pulled-rows';
 import { parseWindowCursor, windowBackfill, type WindowCursor } from '../shared/window-cursor';
 import { formatGmt8 } from '../shared/china-time';
@@ -337,7 +338,7 @@ export class TaobaoAdapter implements MarketplaceAdapter {
           }
           throw topOperationRefused(TOP_METHODS.refundsAgree, message);
         }
-        return { response, updatedCase: await this.refetchAfterAction(ctx, ticket.externalId) };
+        return { response, ...(await rereadAfterAction(() => this.fetchCase(ctx, ticket.externalId))) };
       }
       case 'refuse_refund': {
         if (tmall) {
@@ -367,7 +368,7 @@ export class TaobaoAdapter implements MarketplaceAdapter {
             : {}),
         });
         if (response.is_success === false) throw topOperationRefused(TOP_METHODS.refundRefuse, undefined);
-        return { response, updatedCase: await this.refetchAfterAction(ctx, ticket.externalId) };
+        return { response, ...(await rereadAfterAction(() => this.fetchCase(ctx, ticket.externalId))) };
       }
       case 'approve_return': {
         const address = action.returnAddress;
@@ -393,7 +394,7 @@ export class TaobaoAdapter implements MarketplaceAdapter {
         });
         if (response.is_success === false)
           throw topOperationRefused(TOP_METHODS.returnGoodsAgree, response.msg);
-        return { response, updatedCase: await this.refetchAfterAction(ctx, ticket.externalId) };
+        return { response, ...(await rereadAfterAction(() => this.fetchCase(ctx, ticket.externalId))) };
       }
       case 'send_message':
       case 'refuse_return':
@@ -403,18 +404,6 @@ export class TaobaoAdapter implements MarketplaceAdapter {
           this.capabilities.unsupportedReasons?.[action.type] ??
             `Taobao has no API the hub can use for ${action.type}; use the seller console`,
         );
-    }
-  }
-
-  /**
-   * The decision is already made upstream: a failed read afterwards must not fail the action (a retry would
-   * be refused as a second agree), so the next pull or message brings the new state instead.
-   */
-  private async refetchAfterAction(ctx: AdapterContext, externalId: string): Promise<NormalizedCase | null> {
-    try {
-      return await this.fetchCase(ctx, externalId);
-    } catch {
-      return null;
     }
   }
 }

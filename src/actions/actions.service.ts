@@ -15,6 +15,7 @@ import {
 import { decimalToMinor, minorToDecimal } from '../../adapters/shared/money';
 import type { Page } from '../common/cursor';
 import { DomainError, ErrorCode, notFound } from '../common/domain-error';
+import { describeUpstreamFailure } from '../common/upstream-failure';
 import { failureDecision } from '../common/failure-policy';
 import type { PageQuery } from '../common/dto/page.query';
 import { keysetPage } from '../common/keyset-page';
@@ -261,11 +262,17 @@ export class ActionsService {
           ...(action.verificationCode ? { verificationCode: action.verificationCode } : {}),
         });
         recordPushback(resolved.connection.platform, action.type, 'OK');
-        const updatedCase =
-          outcome.updatedCase ??
-          (adapter.fetchCase
-            ? await adapter.fetchCase(context, ticket.externalId, ticket.externalOrderId).catch(() => null)
-            : null);
+        let updatedCase = outcome.updatedCase;
+        if (outcome.rereadError !== undefined) {
+          this.logRereadFailure(action, resolved, outcome.rereadError);
+        } else if (!updatedCase && adapter.fetchCase) {
+          updatedCase = await adapter
+            .fetchCase(context, ticket.externalId, ticket.externalOrderId)
+            .catch((error: unknown) => {
+              this.logRereadFailure(action, resolved, describeUpstreamFailure(error));
+              return null;
+            });
+        }
         await this.succeed(action, resolved, outcome.response, updatedCase);
         return;
       } catch (error) {
@@ -397,6 +404,18 @@ export class ActionsService {
         manager,
       );
     });
+  }
+
+  /**
+   * The platform took the decision but the case could not be read back: the action still succeeds (a retry
+   * would be refused as a second decision) and the next pull or message brings the new state; the failure is
+   * logged so a case that stays stale can be traced.
+   */
+  private logRereadFailure(action: Action, resolved: ResolvedConnection, error: string): void {
+    this.logger.warn(
+      `action ${action.id} (${action.type}) on connection ${resolved.connection.id}: performed upstream, ` +
+        `but the case could not be read again: ${error}`,
+    );
   }
 
   private async succeed(
