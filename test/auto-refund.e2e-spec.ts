@@ -96,6 +96,87 @@ describe('auto-refund policy', () => {
     expect((await timeline(flagged.id, 'auto_refund.skipped')).data.reason).toContain('flagged');
   });
 
+  it('lists its verdicts newest first, filtered by outcome and time, for the tenant alone', async () => {
+    interface Decision {
+      ticketId: string;
+      ticketNumber: number;
+      platform: string;
+      outcome: string;
+      dryRun: boolean;
+      amount: { amount: string; currency: string } | null;
+      rules: { rule: string; limit: string | null }[];
+      reason: string | null;
+      decidedAt: string;
+    }
+    const all = await eventually(
+      async () => {
+        const page = await hub.http.get('/v1/policies/auto-refund/decisions').set(tenant.auth).expect(200);
+        return (page.body.data as Decision[]).length >= 3 ? (page.body.data as Decision[]) : undefined;
+      },
+      15_000,
+      'three verdicts in the log',
+    );
+    const times = all.map((decision) => decision.decidedAt);
+    expect([...times].sort().reverse()).toEqual(times);
+    const dryRun = all.find((decision) => decision.outcome === 'dry_run');
+    expect(dryRun).toMatchObject({
+      platform: 'generic',
+      dryRun: true,
+      amount: { amount: '39.90', currency: 'CNY' },
+      rules: expect.arrayContaining([{ rule: 'max_amount', limit: '50.00 CNY' }]),
+      reason: null,
+    });
+    expect(typeof dryRun?.ticketNumber).toBe('number');
+    const tooMuch = all.find((decision) => decision.amount?.amount === '80.00');
+    expect(tooMuch).toMatchObject({
+      outcome: 'skipped',
+      dryRun: true,
+      rules: [{ rule: 'max_amount', limit: '50.00 CNY' }],
+      reason: expect.stringContaining('above the 50.00 CNY limit'),
+    });
+
+    const skipped = await hub.http
+      .get('/v1/policies/auto-refund/decisions')
+      .query({ outcome: 'skipped' })
+      .set(tenant.auth)
+      .expect(200);
+    expect((skipped.body.data as Decision[]).map((decision) => decision.outcome)).toEqual([
+      'skipped',
+      'skipped',
+    ]);
+    const first = await hub.http
+      .get('/v1/policies/auto-refund/decisions')
+      .query({ limit: 1 })
+      .set(tenant.auth)
+      .expect(200);
+    expect(first.body.data).toHaveLength(1);
+    const second = await hub.http
+      .get('/v1/policies/auto-refund/decisions')
+      .query({ limit: 1, cursor: first.body.nextCursor as string })
+      .set(tenant.auth)
+      .expect(200);
+    expect((second.body.data as Decision[])[0].ticketId).toBe(all[1].ticketId);
+    const future = await hub.http
+      .get('/v1/policies/auto-refund/decisions')
+      .query({ from: new Date(Date.now() + 60_000).toISOString() })
+      .set(tenant.auth)
+      .expect(200);
+    expect(future.body).toEqual({ data: [], nextCursor: null });
+    const bad = await hub.http
+      .get('/v1/policies/auto-refund/decisions')
+      .query({ outcome: 'maybe', to: '2026-02-30' })
+      .set(tenant.auth)
+      .expect(400);
+    expect((bad.body.details as { field: string }[]).map((detail) => detail.field).sort()).toEqual([
+      'outcome',
+      'to',
+    ]);
+
+    const other = await createTenant(hub);
+    const theirs = await hub.http.get('/v1/policies/auto-refund/decisions').set(other.auth).expect(200);
+    expect(theirs.body.data).toEqual([]);
+  });
+
   it('when live, approves the refund upstream as automation, once', async () => {
     await hub.http
       .put('/v1/policies/auto-refund')

@@ -8,8 +8,15 @@ import { ActionsService } from '../actions/actions.service';
 import { DomainError } from '../common/domain-error';
 import { APP_CONFIG } from '../config.module';
 import { TenantCache } from '../common/tenant-cache';
-import { TicketRepository } from '../tickets/ticket.repository';
+import { TicketRepository, type TimelineEntry } from '../tickets/ticket.repository';
+import type { Page } from '../common/cursor';
+import {
+  AutoRefundDecisionsRepository,
+  type AutoRefundDecisionView,
+  type NewAutoRefundDecision,
+} from './auto-refund-decisions.repository';
 import { evaluateAutoRefund, type AutoRefundPolicy } from './auto-refund.policy';
+import type { ListAutoRefundDecisionsQuery } from './dto/list-auto-refund-decisions.query';
 import type { PutAutoRefundPolicyDto } from './dto/put-auto-refund-policy.dto';
 
 export interface AutoRefundPolicyView extends AutoRefundPolicy {
@@ -29,6 +36,7 @@ export class AutoRefundService {
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly actions: ActionsService,
     private readonly tickets: TicketRepository,
+    private readonly decisions: AutoRefundDecisionsRepository,
   ) {
     this.cache = new TenantCache(config.settingsCacheTtlMs, (tenantId) => this.load(tenantId));
   }
@@ -90,19 +98,31 @@ export class AutoRefundService {
       alreadyDecided: count > 0,
     });
     const base = { tenantId, ticketId, actorType: 'automation' as const, actorId: AUTO_REFUND_ACTOR };
+    const decision = {
+      tenantId,
+      ticketId,
+      ticketNumber: ticket.number,
+      platform: ticket.platform,
+      dryRun: policy.dryRun,
+      amountMinor: ticket.requestedAmountMinor,
+      currency: ticket.requestedCurrency,
+      actionId: null,
+    };
     if (!verdict.eligible) {
-      await this.tickets.appendTimeline([
+      await this.write(
+        { ...decision, outcome: 'skipped', rules: [verdict.rule], reason: verdict.reason },
         {
           ...base,
           type: 'auto_refund.skipped',
           data: { reason: verdict.reason, ...verdict.rule, dryRun: policy.dryRun },
         },
-      ]);
+      );
       return;
     }
     const amount = minorToDecimal(verdict.amountMinor, verdict.currency);
     if (policy.dryRun) {
-      await this.tickets.appendTimeline([
+      await this.write(
+        { ...decision, outcome: 'dry_run', rules: verdict.rules, reason: null },
         {
           ...base,
           type: 'auto_refund.dry_run',
@@ -112,7 +132,7 @@ export class AutoRefundService {
             rules: verdict.rules,
           },
         },
-      ]);
+      );
       return;
     }
     try {
@@ -123,7 +143,8 @@ export class AutoRefundService {
         { type: 'automation', id: AUTO_REFUND_ACTOR },
         `auto-refund:${ticketId}`,
       );
-      await this.tickets.appendTimeline([
+      await this.write(
+        { ...decision, outcome: 'approved', rules: verdict.rules, reason: null, actionId: action.id },
         {
           ...base,
           type: 'auto_refund.approved',
@@ -134,13 +155,28 @@ export class AutoRefundService {
             rules: verdict.rules,
           },
         },
-      ]);
+      );
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      await this.tickets.appendTimeline([
+      await this.write(
+        { ...decision, dryRun: false, outcome: 'skipped', rules: [], reason: error.message },
         { ...base, type: 'auto_refund.skipped', data: { reason: error.message, dryRun: false } },
-      ]);
+      );
     }
+  }
+
+  /** The verdict in the log and on the timeline, together; a ticket that has one already keeps it. */
+  private async write(decision: NewAutoRefundDecision, entry: TimelineEntry): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      if (await this.decisions.record(decision, manager)) await this.tickets.appendTimeline([entry], manager);
+    });
+  }
+
+  listDecisions(
+    tenantId: string,
+    query: ListAutoRefundDecisionsQuery,
+  ): Promise<Page<AutoRefundDecisionView>> {
+    return this.decisions.list(tenantId, query);
   }
 
   private async load(tenantId: string): Promise<AutoRefundPolicyView> {

@@ -1,3 +1,4 @@
+import { AutoRefundDecision } from '../auto-refund/auto-refund-decision.entity';
 import { Action } from '../actions/action.entity';
 import { Connection } from '../connections/connection.entity';
 import { InboundEvent } from '../ingestion/inbound-event.entity';
@@ -16,4 +17,5 @@ export const ENTITIES = [
   Action,
   WebhookSubscription,
   WebhookDelivery,
+  AutoRefundDecision,
 ];

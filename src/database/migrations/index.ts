@@ -14,6 +14,7 @@ import { SearchSingleCharacters1763906010000 } from './1763906010000-search-sing
 import { StatusSetByAgent1763906020000 } from './1763906020000-status-set-by-agent';
 import { TicketsPlatformIndex1763906030000 } from './1763906030000-tickets-platform-index';
 import { ConnectionBackfill1763906040000 } from './1763906040000-connection-backfill';
+import { AutoRefundDecisions1764500000000 } from './1764500000000-auto-refund-decisions';
 
 /** Applied in this order at start-up; every schema change is a new class appended here. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   StatusSetByAgent1763906020000,
   TicketsPlatformIndex1763906030000,
   ConnectionBackfill1763906040000,
+  AutoRefundDecisions1764500000000,
 ];

@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsIn,
@@ -28,19 +28,11 @@ import {
   type TicketStage,
   type TicketStatus,
 } from '../ticket-vocabulary';
+import { commaList as list } from '../../common/dto/comma-list';
 import { IsTimestamp } from '../../common/timestamp';
 
 export const TICKET_SORTS = ['-createdAt', '-updatedAt', 'slaDue', '-severity'] as const;
 export type TicketSort = (typeof TICKET_SORTS)[number];
-
-/** `status=new,open` and `status=new&status=open` both mean either. */
-const list = () =>
-  Transform(({ value }: { value: unknown }) =>
-    (Array.isArray(value) ? value : [value])
-      .flatMap((part) => String(part).split(','))
-      .map((part) => part.trim())
-      .filter(Boolean),
-  );
 
 export class ListTicketsQuery {
   @ApiPropertyOptional({ enum: TICKET_STATUSES, isArray: true })
