@@ -222,4 +222,14 @@ describe('durable ingestion from a custom storefront (generic adapter)', () => {
     expect(unknown.body).toEqual(mismatch.body);
     expect(unknown.body.code).toBe('INVALID_SIGNATURE');
   });
+
+  it('answers 404 on the webhook route of a platform that sends no HTTP pushes, whatever the connection', async () => {
+    for (const platform of ['jd', 'pinduoduo']) {
+      const response = await hub.http
+        .post(`/v1/webhooks/${platform}/00000000-0000-4000-8000-000000000000`)
+        .send({})
+        .expect(404);
+      expect(response.body.message).toMatch(/sends no HTTP pushes/);
+    }
+  });
 });

@@ -170,11 +170,17 @@ export interface MarketplaceAdapter {
   /** The production endpoint for a shop, used when a connection sets no `apiBaseUrl`. */
   defaultApiBaseUrl(shopId: string): string | null;
 
-  /** Verifies the raw bytes in constant time before any parsing; throws WebhookSignatureError. */
-  verifyWebhook(push: IncomingPush, connection: AdapterConnection, now: Date): VerifiedPush;
+  /**
+   * Verifies the raw bytes in constant time before any parsing; throws WebhookSignatureError. Absent where the
+   * platform sends no HTTP pushes to a connection (the hub answers its webhook route with 404).
+   */
+  verifyWebhook?(push: IncomingPush, connection: AdapterConnection, now: Date): VerifiedPush;
 
-  /** Turns a stored event into the case it describes: from its payload, or by re-fetching. Null: nothing to do. */
-  resolveEvent(ctx: AdapterContext, event: InboundEventDraft): Promise<NormalizedCase | null>;
+  /**
+   * Turns a stored event into the case it describes: from its payload, or by re-fetching. Null: nothing to do.
+   * Absent only where nothing is ever stored as an event (no push, and every pulled row maps).
+   */
+  resolveEvent?(ctx: AdapterContext, event: InboundEventDraft): Promise<NormalizedCase | null>;
 
   pull?(ctx: AdapterContext, cursor: string | null): Promise<PullPage>;
 

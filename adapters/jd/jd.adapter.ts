@@ -1,7 +1,6 @@
 import {
   AdapterError,
   AdapterErrorCode,
-  WebhookSignatureError,
   type ActionOutcome,
   type AdapterAction,
   type AdapterCapabilities,
@@ -12,7 +11,6 @@ import {
   type ReturnAddress,
   type InboundEventDraft,
   type TicketForAction,
-  type VerifiedPush,
 } from '../contract';
 import { rereadAfterAction } from '../shared/action-reread';
 import { isPulledRowEvent, mapPulledRows, resolvePulledRow } from '../shared/pulled-rows';
@@ -158,10 +156,6 @@ export class JdAdapter implements MarketplaceAdapter {
 
   defaultApiBaseUrl(): string {
     return 'https://api.jd.com/routerjson';
-  }
-
-  verifyWebhook(): VerifiedPush {
-    throw new WebhookSignatureError('JD connections are polled; JOS after-sales pushes are not supported');
   }
 
   /** JD pushes nothing; the only stored events are pulled rows that could not be mapped, re-read on retry. */

@@ -1,21 +1,17 @@
 import {
   AdapterError,
   AdapterErrorCode,
-  WebhookSignatureError,
   type ActionOutcome,
   type AdapterAction,
   type AdapterCapabilities,
-  type AdapterConnection,
   type AdapterContext,
   type AppMessageStream,
   type AppMessageStreamOptions,
   type InboundEventDraft,
-  type IncomingPush,
   type MarketplaceAdapter,
   type NormalizedCase,
   type PullPage,
   type TicketForAction,
-  type VerifiedPush,
 } from '../contract';
 import { rereadAfterAction } from '../shared/action-reread';
 import { isPulledRowEvent, mapPulledRows, resolvePulledRow } from '../shared/pulled-rows';
@@ -98,12 +94,6 @@ export class PinduoduoAdapter implements MarketplaceAdapter {
 
   defaultApiBaseUrl(): string {
     return 'https://gw-api.pinduoduo.com/api/router';
-  }
-
-  verifyWebhook(_push: IncomingPush, _connection: AdapterConnection): VerifiedPush {
-    throw new WebhookSignatureError(
-      'Pinduoduo delivers messages over its WebSocket message service, which the hub reads; it sends no HTTP pushes',
-    );
   }
 
   /** Connections of one PDD app share its client_id, and with it one message socket. */

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
-import { AdapterError, type NormalizedCase } from '../../adapters/contract';
+import { AdapterError, AdapterErrorCode, type NormalizedCase } from '../../adapters/contract';
 import { failureDecision } from '../common/failure-policy';
 import { AutoRefundService } from '../auto-refund/auto-refund.service';
 import { AdapterRegistry } from '../connections/adapter-registry.service';
@@ -219,6 +219,12 @@ export class IngestBatchService {
     let item: NormalizedCase | null;
     try {
       const adapter = this.adapters.get(resolved.connection.platform);
+      if (!adapter.resolveEvent) {
+        throw new AdapterError(
+          AdapterErrorCode.UNSUPPORTED,
+          `${resolved.connection.platform} events cannot be resolved: the adapter takes no stored events`,
+        );
+      }
       item = await adapter.resolveEvent(
         {
           connection: resolved.adapterConnection,

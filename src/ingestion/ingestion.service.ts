@@ -69,12 +69,20 @@ export class IngestionService {
   async receivePush(platform: string, connectionId: string, push: IncomingPush): Promise<PushReceipt> {
     // An unknown connection and a bad signature get the same answer, so connection ids cannot be probed.
     const rejected = new DomainError(ErrorCode.INVALID_SIGNATURE, 'the push could not be authenticated');
+    // Which platforms take HTTP pushes is public (GET /v1/platforms), so saying so reveals no connection.
+    const verify = this.adapters.has(platform) ? this.adapters.get(platform).verifyWebhook : undefined;
+    if (this.adapters.has(platform) && !verify) {
+      throw new DomainError(
+        ErrorCode.NOT_FOUND,
+        `${platform} sends no HTTP pushes to a connection; its cases come from its message channel or by polling`,
+      );
+    }
     const resolved = isUuid(connectionId) ? await this.connections.resolve(connectionId) : null;
-    if (!resolved || resolved.connection.platform !== platform) throw rejected;
+    if (!resolved || resolved.connection.platform !== platform || !verify) throw rejected;
     const adapter = this.adapters.get(platform);
     let verified;
     try {
-      verified = adapter.verifyWebhook(push, resolved.adapterConnection, new Date());
+      verified = verify.call(adapter, push, resolved.adapterConnection, new Date());
     } catch (error) {
       if (error instanceof WebhookSignatureError) {
         this.logger.debug(`push to connection ${connectionId} rejected: ${error.message}`);
