@@ -21,7 +21,11 @@ import type { DomainEvent } from '../webhooks/domain-event.types';
 import { OutboxService } from '../webhooks/outbox.service';
 import { statusForStage } from './stage-status';
 import { CaseStatusService, type CaseChange } from './case-status.service';
-import { IncidentDetectionService, type TalliedTicket } from './incident-detection.service';
+import {
+  IncidentDetectionService,
+  type IncidentLink,
+  type TalliedTicket,
+} from './incident-detection.service';
 import { storableValue } from '../common/input-text';
 import type { Ticket } from './ticket.model';
 import {
@@ -200,9 +204,9 @@ export class CaseSyncService {
     await this.tickets.appendTimeline(effects.entries, manager);
     await this.outbox.emit(effects.events, manager);
     const routers = new Map([...settings].map(([tenantId, s]) => [tenantId, s.router]));
-    const joined = await this.incidents.tally(manager, created, routers);
+    const links = await this.incidents.tally(manager, created, routers);
     const late: Effects = { entries: [], events: [], timers: [], statuses: [] };
-    await this.reevaluateForIncident(manager, joined, settings, late);
+    await this.linkToIncidents(manager, links, settings, late);
     await this.tickets.appendTimeline(late.entries, manager);
     await this.outbox.emit(late.events, manager);
     // Few in a burst (a new case rarely starts finished): each is followed on its own.
@@ -447,37 +451,46 @@ export class CaseSyncService {
     return this.reevaluate({ ...ticket, clock }, settings.router.decide(facts), settings);
   }
 
-  /** The tickets a group incident just linked become critical (the stored category stays). */
-  private async reevaluateForIncident(
+  /**
+   * Tickets a group incident takes in are linked to it and become critical (the stored category stays), in
+   * one statement; a ticket already linked to an incident is left as it is.
+   */
+  private async linkToIncidents(
     manager: EntityManager,
-    ticketIds: string[],
+    links: IncidentLink[],
     settings: Map<string, Settings>,
     effects: Effects,
   ): Promise<void> {
-    if (ticketIds.length === 0) return;
-    const tickets = await this.tickets.lockByIds(manager, ticketIds);
-    const decided = tickets.map((ticket) => {
+    if (links.length === 0) return;
+    const byTicket = new Map(links.map((link) => [link.ticketId, link]));
+    const tickets = (await this.tickets.lockByIds(manager, [...byTicket.keys()])).filter(
+      (ticket) => ticket.incidentId === null && byTicket.get(ticket.id)?.tenantId === ticket.tenantId,
+    );
+    const decided = tickets.map((stored) => {
+      const link = byTicket.get(stored.id) as IncidentLink;
+      const ticket: Ticket = { ...stored, incidentId: link.incidentId };
       const tenant = this.settings(settings, ticket.tenantId);
       const facts = ticketFacts(ticket, ticket.category);
-      return { ticket, decided: this.reevaluate(ticket, tenant.router.decide(facts), tenant) };
+      return { ticket, link, decided: this.reevaluate(ticket, tenant.router.decide(facts), tenant) };
     });
-    // Only tickets whose routing, clock or next SLA check actually moved are written.
-    const changed = decided.filter(
-      ({ ticket, decided: d }) =>
-        d.recorded ||
-        (clockSummary(d.clock).nextCheckAt?.getTime() ?? null) !== (ticket.slaNextCheckAt?.getTime() ?? null),
-    );
-    const updates: RoutingUpdate[] = changed.map(({ ticket, decided: d }) => ({
+    // Each linked ticket is written once; only those whose routing, clock or next SLA check moved get a
+    // new version.
+    const updates: RoutingUpdate[] = decided.map(({ ticket, decided: d }) => ({
       ticketId: ticket.id,
       routing: d.routing,
       clock: d.clock,
-      bumpVersion: true,
+      bumpVersion:
+        d.recorded ||
+        (clockSummary(d.clock).nextCheckAt?.getTime() ?? null) !== (ticket.slaNextCheckAt?.getTime() ?? null),
+      incidentId: ticket.incidentId,
     }));
     const versions = await this.tickets.applyRouting(manager, updates);
-    for (const { ticket, decided: d } of changed) {
+    effects.entries.push(...decided.map(({ link }) => link.entry));
+    decided.forEach(({ ticket, decided: d }, index) => {
       const version = versions.get(ticket.id);
-      if (version !== undefined) this.recordReevaluation(ticket, d, 'incident', version, effects);
-    }
+      if (updates[index].bumpVersion && version !== undefined)
+        this.recordReevaluation(ticket, d, 'incident', version, effects);
+    });
   }
 
   private reevaluate(ticket: Ticket, decision: RoutingDecision, settings: Settings): Reevaluation {

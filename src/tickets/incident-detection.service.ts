@@ -4,7 +4,15 @@ import type { CaseRouter } from '../routing/case-router';
 import type { DomainEvent } from '../webhooks/domain-event.types';
 import { OutboxService } from '../webhooks/outbox.service';
 import { IncidentRepository, type SkuTally } from './incident.repository';
-import { TicketRepository, type TimelineEntry } from './ticket.repository';
+import type { TimelineEntry } from './ticket.repository';
+
+/** A ticket a SKU's incident takes in, with the timeline entry to record once it is linked. */
+export interface IncidentLink {
+  tenantId: string;
+  ticketId: string;
+  incidentId: string;
+  entry: TimelineEntry;
+}
 
 /** A new ticket as the SKU tally sees it. */
 export interface TalliedTicket {
@@ -29,11 +37,22 @@ interface SkuGroup {
   added: Recent[];
 }
 
+/** Where a SKU's tickets in a batch reach the incident threshold. */
+interface Crossing {
+  group: SkuGroup;
+  /** The recent tickets at that point, the ticket that reached the threshold among them. */
+  burst: string[];
+  crossing: string;
+  /** The batch's later tickets on the SKU. */
+  after: string[];
+}
+
 const skuKey = (tenantId: string, sku: string) => `${tenantId}\u0000${sku}`;
 
 /**
- * Group incidents: `incidentTickets` tickets on one SKU within the window. A batch costs one tally upsert
- * per SKU, whatever the number of its tickets. The tickets of the burst are linked to one incident and one
+ * Group incidents: `incidentTickets` tickets on one SKU within the window. A batch costs a fixed number of
+ * statements (one tally upsert for all its SKUs, one lookup of open incidents, one insert of new ones, one
+ * update of joined ones), whatever the number of its SKUs and tickets. The tickets of the burst are linked to one incident and one
  * `ticket.incident_detected` is emitted per SKU and window; later tickets in the window join it quietly.
  * The result is exactly what the tickets one by one, in the order of their raise times, would have given.
  */
@@ -41,16 +60,18 @@ const skuKey = (tenantId: string, sku: string) => `${tenantId}\u0000${sku}`;
 export class IncidentDetectionService {
   constructor(
     private readonly incidents: IncidentRepository,
-    private readonly tickets: TicketRepository,
     private readonly outbox: OutboxService,
   ) {}
 
-  /** Returns the tickets newly linked to an incident, which the caller re-routes as critical. */
+  /**
+   * Returns the tickets to link to an incident (each once). The caller links those not linked yet, in the
+   * statement that re-routes them as critical, and records their entries.
+   */
   async tally(
     manager: EntityManager,
     batch: TalliedTicket[],
     routers: Map<string, CaseRouter>,
-  ): Promise<string[]> {
+  ): Promise<IncidentLink[]> {
     const now = Date.now();
     const groups = new Map<string, SkuGroup>();
     for (const ticket of batch) {
@@ -77,7 +98,7 @@ export class IncidentDetectionService {
       ]),
     );
     const tallies: SkuTally[] = [];
-    const attached: string[] = [];
+    const crossings: Crossing[] = [];
     for (const group of ordered) {
       const keep = group.router.incidentTickets;
       group.added.sort((a, b) => a.at - b.at);
@@ -90,71 +111,110 @@ export class IncidentDetectionService {
         since: new Date(group.since),
         keep,
       });
-      attached.push(
-        ...(await this.detect(manager, group, previous.get(skuKey(group.tenantId, group.sku)) ?? [])),
-      );
+      const crossing = this.replay(group, previous.get(skuKey(group.tenantId, group.sku)) ?? []);
+      if (crossing) crossings.push(crossing);
     }
+    const attached = await this.declareOrJoin(manager, crossings);
     await this.incidents.tally(manager, tallies);
-    return [...new Set(attached)];
+    return attached;
   }
 
-  /** Replays the batch's tickets on one SKU over its stored tally, declaring or joining an incident. */
-  private async detect(manager: EntityManager, group: SkuGroup, stored: Recent[]): Promise<string[]> {
-    const { tenantId, sku, router } = group;
-    const keep = router.incidentTickets;
+  /**
+   * Replays the batch's tickets on one SKU over its stored tally: where (if anywhere) they reach the
+   * threshold, the burst at that point, and the tickets that come after it.
+   */
+  private replay(group: SkuGroup, stored: Recent[]): Crossing | null {
+    const keep = group.router.incidentTickets;
     let recent = stored.filter((entry) => entry.at > group.since);
-    let incident: { id: string; burst: string[]; detected: boolean } | null = null;
-    let checkedActive = false;
-    const joined: string[] = [];
-    for (const entry of group.added) {
-      if (incident) {
-        joined.push(entry.id);
-        continue;
-      }
+    for (const [index, entry] of group.added.entries()) {
       recent = [...recent, entry].sort((a, b) => a.at - b.at).slice(-keep);
       if (recent.length < keep) continue;
-      const now = new Date();
-      if (!checkedActive) {
-        checkedActive = true;
-        const active = await this.incidents.findActive(manager, tenantId, sku, now);
-        if (active) {
-          incident = { id: active, burst: recent.map((r) => r.id), detected: false };
-          joined.push(entry.id);
-          continue;
-        }
-      }
-      const burst = recent.map((r) => r.id);
-      const windowEndsAt = new Date(now.getTime() + router.incidentWindowMs);
-      const id = await this.incidents.open(manager, tenantId, sku, burst, now, windowEndsAt);
-      incident = { id, burst, detected: true };
-      const event: DomainEvent = {
-        tenantId,
-        ticketId: entry.id,
-        type: 'ticket.incident_detected',
-        data: {
-          incidentId: id,
-          sku,
-          ticketIds: burst,
-          tickets: burst.length,
-          windowMinutes: router.incidentWindowMs / 60_000,
-          detectedAt: now,
-        },
+      return {
+        group,
+        burst: recent.map((r) => r.id),
+        crossing: entry.id,
+        after: group.added.slice(index + 1).map((r) => r.id),
       };
-      await this.outbox.emit([event], manager);
     }
-    if (!incident) return [];
-    await this.incidents.join(manager, incident.id, joined);
-    const members = incident.detected ? [...incident.burst, ...joined] : joined;
-    const attached = await this.tickets.attachIncident(manager, tenantId, incident.id, members);
-    const inBurst = new Set(incident.detected ? incident.burst : []);
-    const entries: TimelineEntry[] = attached.map((id) => ({
-      tenantId,
-      ticketId: id,
-      type: inBurst.has(id) ? 'incident.detected' : 'incident.joined',
-      actorType: 'automation',
-      data: { incidentId: incident.id, sku, tickets: incident.burst.length },
+    return null;
+  }
+
+  /**
+   * The SKUs that reached their threshold join the incident still open on them, or declare one (with one
+   * `ticket.incident_detected`); their tickets are linked and the timeline says so. A fixed number of
+   * statements per batch, whatever the number of SKUs.
+   */
+  private async declareOrJoin(manager: EntityManager, crossings: Crossing[]): Promise<IncidentLink[]> {
+    if (crossings.length === 0) return [];
+    const now = new Date();
+    const active = new Map(
+      (
+        await this.incidents.findActive(
+          manager,
+          crossings.map((c) => c.group),
+          now,
+        )
+      ).map((row) => [skuKey(row.tenantId, row.sku), row.id]),
+    );
+    const declared = crossings.filter((c) => !active.has(skuKey(c.group.tenantId, c.group.sku)));
+    const opened = await this.incidents.open(
+      manager,
+      declared.map((c) => ({
+        tenantId: c.group.tenantId,
+        sku: c.group.sku,
+        ticketIds: c.burst,
+        detectedAt: now,
+        windowEndsAt: new Date(now.getTime() + c.group.router.incidentWindowMs),
+      })),
+    );
+    const openedIds = new Map(declared.map((c, index) => [c, opened[index]]));
+    const events: DomainEvent[] = declared.map((c) => ({
+      tenantId: c.group.tenantId,
+      ticketId: c.crossing,
+      type: 'ticket.incident_detected',
+      data: {
+        incidentId: openedIds.get(c),
+        sku: c.group.sku,
+        ticketIds: c.burst,
+        tickets: c.burst.length,
+        windowMinutes: c.group.router.incidentWindowMs / 60_000,
+        detectedAt: now,
+      },
     }));
-    await this.tickets.appendTimeline(entries, manager);
-    return attached;
+    await this.outbox.emit(events, manager);
+    const decided = crossings.map((c) => {
+      const found = active.get(skuKey(c.group.tenantId, c.group.sku));
+      const incidentId = found ?? openedIds.get(c);
+      if (incidentId === undefined) throw new Error(`no incident for SKU ${c.group.sku}`);
+      // Joining an open incident starts at the ticket that reached the threshold; a new one holds its burst.
+      const joined = found ? [c.crossing, ...c.after] : c.after;
+      const members = found ? joined : [...c.burst, ...joined];
+      return { crossing: c, incidentId, detected: !found, joined, members };
+    });
+    await this.incidents.join(
+      manager,
+      decided.map((d) => ({ incidentId: d.incidentId, ticketIds: d.joined })),
+    );
+    // A ticket on several SKUs is linked to the first of their incidents, in SKU order.
+    const links = new Map<string, IncidentLink>();
+    for (const d of decided) {
+      const { group, burst } = d.crossing;
+      for (const ticketId of d.members) {
+        if (links.has(ticketId)) continue;
+        links.set(ticketId, {
+          tenantId: group.tenantId,
+          ticketId,
+          incidentId: d.incidentId,
+          entry: {
+            tenantId: group.tenantId,
+            ticketId,
+            type: d.detected && burst.includes(ticketId) ? 'incident.detected' : 'incident.joined',
+            actorType: 'automation',
+            data: { incidentId: d.incidentId, sku: group.sku, tickets: burst.length },
+          },
+        });
+      }
+    }
+    return [...links.values()];
   }
 }

@@ -43,69 +43,105 @@ export class IncidentRepository {
    * within the window. The merge happens in SQL, so a tally another batch created meanwhile is kept too.
    */
   async tally(manager: EntityManager, tallies: SkuTally[]): Promise<void> {
-    if (tallies.length === 0) return;
-    const records = tallies.map((tally) => ({
-      tenant_id: tally.tenantId,
-      sku: tally.sku,
-      ticket_ids: tally.ticketIds,
-      raised_at: tally.raisedAt,
-      since: tally.since,
-      keep: tally.keep,
-    }));
+    // One statement per window and threshold (one per tenant setting, in practice one per batch): they are
+    // bound once, not looked up for every SKU.
+    const bySetting = new Map<string, SkuTally[]>();
+    for (const tally of tallies) {
+      const key = `${tally.since.getTime()}:${tally.keep}`;
+      const list = bySetting.get(key) ?? [];
+      list.push(tally);
+      bySetting.set(key, list);
+    }
+    for (const list of bySetting.values()) {
+      const records = list.map((tally) => ({
+        tenant_id: tally.tenantId,
+        sku: tally.sku,
+        ticket_ids: tally.ticketIds,
+        raised_at: tally.raisedAt,
+      }));
+      await manager.query(
+        `INSERT INTO sku_activity AS a (tenant_id, sku, ticket_ids, raised_at)
+         SELECT x.tenant_id, x.sku, x.ticket_ids, x.raised_at
+         FROM jsonb_to_recordset($1::jsonb) AS x(tenant_id uuid, sku text, ticket_ids uuid[], raised_at timestamptz[])
+         ORDER BY x.tenant_id, x.sku
+         ON CONFLICT (tenant_id, sku) DO UPDATE SET
+           (ticket_ids, raised_at) = (
+             SELECT coalesce(array_agg(recent.id ORDER BY recent.at), '{}'), coalesce(array_agg(recent.at ORDER BY recent.at), '{}')
+             FROM (
+               SELECT u.id, u.at FROM unnest(a.ticket_ids || EXCLUDED.ticket_ids, a.raised_at || EXCLUDED.raised_at) AS u(id, at)
+               WHERE u.at > $2::timestamptz
+               ORDER BY u.at DESC LIMIT $3
+             ) recent
+           ),
+           updated_at = now()`,
+        [JSON.stringify(records), list[0].since, list[0].keep],
+      );
+    }
+  }
+
+  /** The active incident of each of these SKUs (the one whose window ends last), one statement. */
+  async findActive(
+    manager: EntityManager,
+    keys: { tenantId: string; sku: string }[],
+    now: Date,
+  ): Promise<{ tenantId: string; sku: string; id: string }[]> {
+    if (keys.length === 0) return [];
+    const rows = (await manager.query(
+      `SELECT DISTINCT ON (i.tenant_id, i.sku) i.tenant_id, i.sku, i.id FROM sku_incidents i
+       JOIN unnest($1::uuid[], $2::text[]) AS k(tenant_id, sku) ON i.tenant_id = k.tenant_id AND i.sku = k.sku
+       WHERE i.window_ends_at > $3
+       ORDER BY i.tenant_id, i.sku, i.window_ends_at DESC`,
+      [keys.map((key) => key.tenantId), keys.map((key) => key.sku), now],
+    )) as { tenant_id: string; sku: string; id: string }[];
+    return rows.map((row) => ({ tenantId: row.tenant_id, sku: row.sku, id: row.id }));
+  }
+
+  /** Adds tickets to incidents (each ticket once), one statement for all the incidents of a batch. */
+  async join(manager: EntityManager, joins: { incidentId: string; ticketIds: string[] }[]): Promise<void> {
+    const records = joins
+      .filter((entry) => entry.ticketIds.length > 0)
+      .map((entry) => ({ id: entry.incidentId, ticket_ids: entry.ticketIds }));
+    if (records.length === 0) return;
     await manager.query(
-      `WITH x AS (
-         SELECT * FROM jsonb_to_recordset($1::jsonb)
-           AS x(tenant_id uuid, sku text, ticket_ids uuid[], raised_at timestamptz[], since timestamptz, keep integer)
+      `UPDATE sku_incidents s SET ticket_ids = s.ticket_ids || ARRAY(
+         SELECT DISTINCT id FROM unnest(x.ticket_ids) AS id WHERE NOT (id = ANY (s.ticket_ids))
        )
-       INSERT INTO sku_activity AS a (tenant_id, sku, ticket_ids, raised_at)
-       SELECT tenant_id, sku, ticket_ids, raised_at FROM x ORDER BY tenant_id, sku
-       ON CONFLICT (tenant_id, sku) DO UPDATE SET
-         (ticket_ids, raised_at) = (
-           SELECT coalesce(array_agg(recent.id ORDER BY recent.at), '{}'), coalesce(array_agg(recent.at ORDER BY recent.at), '{}')
-           FROM (
-             SELECT u.id, u.at FROM unnest(a.ticket_ids || EXCLUDED.ticket_ids, a.raised_at || EXCLUDED.raised_at) AS u(id, at)
-             WHERE u.at > (SELECT since FROM x WHERE x.tenant_id = a.tenant_id AND x.sku = a.sku)
-             ORDER BY u.at DESC LIMIT (SELECT keep FROM x WHERE x.tenant_id = a.tenant_id AND x.sku = a.sku)
-           ) recent
-         ),
-         updated_at = now()`,
+       FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, ticket_ids uuid[])
+       WHERE s.id = x.id`,
       [JSON.stringify(records)],
     );
   }
 
-  async findActive(manager: EntityManager, tenantId: string, sku: string, now: Date): Promise<string | null> {
-    const rows = (await manager.query(
-      `SELECT id FROM sku_incidents WHERE tenant_id = $1 AND sku = $2 AND window_ends_at > $3
-       ORDER BY window_ends_at DESC LIMIT 1`,
-      [tenantId, sku, now],
-    )) as { id: string }[];
-    return rows[0]?.id ?? null;
-  }
-
-  async join(manager: EntityManager, incidentId: string, ticketIds: string[]): Promise<void> {
-    if (ticketIds.length === 0) return;
-    await manager.query(
-      `UPDATE sku_incidents SET ticket_ids = ticket_ids || ARRAY(
-         SELECT DISTINCT id FROM unnest($2::uuid[]) AS id WHERE NOT (id = ANY (ticket_ids))
-       )
-       WHERE id = $1`,
-      [incidentId, ticketIds],
-    );
-  }
-
+  /** Declares incidents, one statement for a batch; returns their ids in the order given. */
   async open(
     manager: EntityManager,
-    tenantId: string,
-    sku: string,
-    ticketIds: string[],
-    detectedAt: Date,
-    windowEndsAt: Date,
-  ): Promise<string> {
+    incidents: { tenantId: string; sku: string; ticketIds: string[]; detectedAt: Date; windowEndsAt: Date }[],
+  ): Promise<string[]> {
+    if (incidents.length === 0) return [];
     const rows = (await manager.query(
       `INSERT INTO sku_incidents (tenant_id, sku, ticket_ids, detected_at, window_ends_at)
-       VALUES ($1, $2, $3::uuid[], $4, $5) RETURNING id`,
-      [tenantId, sku, ticketIds, detectedAt, windowEndsAt],
-    )) as { id: string }[];
-    return rows[0].id;
+       SELECT x.tenant_id, x.sku, x.ticket_ids, x.detected_at, x.window_ends_at
+       FROM jsonb_to_recordset($1::jsonb)
+         AS x(tenant_id uuid, sku text, ticket_ids uuid[], detected_at timestamptz, window_ends_at timestamptz)
+       RETURNING id, tenant_id, sku`,
+      [
+        JSON.stringify(
+          incidents.map((incident) => ({
+            tenant_id: incident.tenantId,
+            sku: incident.sku,
+            ticket_ids: incident.ticketIds,
+            detected_at: incident.detectedAt,
+            window_ends_at: incident.windowEndsAt,
+          })),
+        ),
+      ],
+    )) as { id: string; tenant_id: string; sku: string }[];
+    // RETURNING follows no promised order: match each row back by its (tenant, SKU), unique within a batch.
+    const ids = new Map(rows.map((row) => [`${row.tenant_id}\u0000${row.sku}`, row.id]));
+    return incidents.map((incident) => {
+      const id = ids.get(`${incident.tenantId}\u0000${incident.sku}`);
+      if (!id) throw new Error(`incident on SKU ${incident.sku} was not stored`);
+      return id;
+    });
   }
 }

@@ -83,7 +83,10 @@ export interface RoutingUpdate {
   ticketId: string;
   routing: RoutingFields;
   clock: StoredClock;
+  /** A change to record: a new version and update time (a quiet incident link keeps both). */
   bumpVersion: boolean;
+  /** Links the ticket to this incident, in the same statement. */
+  incidentId: string | null;
 }
 
 /** What routing decided for a stored ticket. */
@@ -498,59 +501,49 @@ export class TicketRepository {
     manager: EntityManager = this.dataSource.manager,
   ): Promise<void> {
     if (entries.length === 0) return;
-    const values: unknown[] = [];
-    const rows = entries.map((entry, index) => {
-      const base = index * 6;
-      values.push(
-        entry.tenantId,
-        entry.ticketId,
-        entry.type,
-        entry.actorType,
-        entry.actorId ?? null,
-        JSON.stringify(entry.data ?? {}),
-      );
-      return `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}, $${base + 6}::jsonb)`;
-    });
+    // One array per column: a fixed statement whatever the number of entries, in the order given.
     await manager.query(
-      `INSERT INTO ticket_events (tenant_id, ticket_id, type, actor_type, actor_id, data) VALUES ${rows.join(', ')}`,
-      values,
+      `INSERT INTO ticket_events (tenant_id, ticket_id, type, actor_type, actor_id, data)
+       SELECT x.tenant_id, x.ticket_id, x.type, x.actor_type, x.actor_id, x.data
+       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::jsonb[]) WITH ORDINALITY
+         AS x(tenant_id, ticket_id, type, actor_type, actor_id, data, n)
+       ORDER BY x.n`,
+      [
+        entries.map((entry) => entry.tenantId),
+        entries.map((entry) => entry.ticketId),
+        entries.map((entry) => entry.type),
+        entries.map((entry) => entry.actorType),
+        entries.map((entry) => entry.actorId ?? null),
+        entries.map((entry) => JSON.stringify(entry.data ?? {})),
+      ],
     );
   }
 
-  /** Routing and clocks recomputed for stored tickets (an incident), one statement; returns their versions. */
+  /**
+   * Routing and clocks recomputed for stored tickets, with the incident they join, one statement; returns
+   * their versions.
+   */
   async applyRouting(manager: EntityManager, rows: RoutingUpdate[]): Promise<Map<string, number>> {
     if (rows.length === 0) return new Map();
     const records = rows.map((row) => ({
       id: row.ticketId,
       bump: row.bumpVersion ? 1 : 0,
+      incident_id: row.incidentId,
       ...routingRecord(row.routing),
       ...clockRecord(row.clock),
     }));
     const updated = (await manager.query(
       `UPDATE tickets t SET category = u.category, severity = u.severity, severity_rank = u.severity_rank,
          department = u.department, tags = u.tags, assignee_id = u.assignee_id, ${clockRecordAssignments('u')},
-         updated_at = now(), version = t.version + u.bump
-       FROM jsonb_to_recordset($1::jsonb) AS u(id uuid, bump integer, ${ROUTING_RECORD_TYPES}, ${CLOCK_RECORD_TYPES})
+         incident_id = coalesce(u.incident_id, t.incident_id),
+         updated_at = CASE WHEN u.bump = 1 THEN now() ELSE t.updated_at END, version = t.version + u.bump
+       FROM jsonb_to_recordset($1::jsonb) AS u(id uuid, bump integer, incident_id uuid, ${ROUTING_RECORD_TYPES},
+         ${CLOCK_RECORD_TYPES})
        WHERE t.id = u.id
        RETURNING t.id, t.version`,
       [JSON.stringify(records)],
     )) as [{ id: string; version: number }[], number];
     return new Map(updated[0].map((row) => [row.id, row.version]));
-  }
-
-  /** Links the tickets of a SKU burst to its incident; returns those that were not linked yet. */
-  async attachIncident(
-    manager: EntityManager,
-    tenantId: string,
-    incidentId: string,
-    ticketIds: string[],
-  ): Promise<string[]> {
-    const [attached] = (await manager.query(
-      `UPDATE tickets SET incident_id = $1 WHERE id = ANY ($2::uuid[]) AND tenant_id = $3 AND incident_id IS NULL
-       RETURNING id`,
-      [incidentId, ticketIds, tenantId],
-    )) as [{ id: string }[], number];
-    return attached.map((row) => row.id);
   }
 
   async saveClock(manager: EntityManager, ticketId: string, clock: StoredClock): Promise<void> {

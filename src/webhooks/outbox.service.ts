@@ -13,15 +13,18 @@ export class OutboxService {
 
   async emit(events: DomainEvent[], manager: EntityManager = this.dataSource.manager): Promise<void> {
     if (events.length === 0) return;
-    const values: unknown[] = [];
-    const rows = events.map((event, index) => {
-      const base = index * 4;
-      values.push(event.tenantId, event.type, event.ticketId ?? null, JSON.stringify(event.data));
-      return `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}::jsonb)`;
-    });
+    // One array per column: a fixed statement whatever the number of events, in the order given.
     await manager.query(
-      `INSERT INTO outbox_events (tenant_id, type, ticket_id, payload) VALUES ${rows.join(', ')}`,
-      values,
+      `INSERT INTO outbox_events (tenant_id, type, ticket_id, payload)
+       SELECT x.tenant_id, x.type, x.ticket_id, x.payload
+       FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::jsonb[]) WITH ORDINALITY AS x(tenant_id, type, ticket_id, payload, n)
+       ORDER BY x.n`,
+      [
+        events.map((event) => event.tenantId),
+        events.map((event) => event.type),
+        events.map((event) => event.ticketId ?? null),
+        events.map((event) => JSON.stringify(event.data)),
+      ],
     );
   }
 }
