@@ -91,6 +91,21 @@ const listForm = (start: string, end: string, page: number) =>
     use_has_next: 'true',
   });
 
+const ORDER_ID = '2918463734761365258';
+const traceSearch = (tid = ORDER_ID) => signedForm(TOP_METHODS.logisticsTraceSearch, { tid });
+/** `refund_get_response` around the requested refund of the list fixture (order ORDER_ID, shipped). */
+const requestedRefundGet = (changes: Record<string, string> = {}): string => {
+  const row = fixture('refunds-receive-get.json').match(
+    /"refund":\[(\{.*?"refund_id":7091800003790954036.*?\})[,\]]/,
+  )?.[1];
+  if (!row) throw new Error('fixture row missing');
+  let text = row;
+  for (const [field, value] of Object.entries(changes)) {
+    text = text.replace(new RegExp(`"${field}":"[^"]*"`), `"${field}":"${value}"`);
+  }
+  return `{"refund_get_response":{"refund":${text}}}`;
+};
+
 const listRows = (
   parseLosslessJson(fixture('refunds-receive-get.json')) as {
     refunds_receive_get_response: { refunds: { refund: TopRefund[] } };
@@ -200,11 +215,18 @@ describe('TaobaoAdapter.pull', () => {
     const scope = gateway()
       .post(ROUTER, listForm('2026-11-22 17:05:00', '2026-11-23 17:05:00', 1))
       .reply(200, fixture('refunds-receive-get.json'))
+      .post(ROUTER, traceSearch())
+      .reply(200, fixture('logistics-trace-search.json'))
       .post(ROUTER, listForm('2026-11-22 17:05:00', '2026-11-23 17:05:00', 2))
       .reply(200, fixture('refunds-receive-get-last.json'));
     const first = await adapter.pull(context(), null);
     expect(first.hasMore).toBe(true);
     expect(first.cases.map((item) => item.externalId)).toEqual([REFUND_ID, '181784773340365852']);
+    // The requested refund carries its order's sign-for time (GMT+8 in the trace); the refunded one needs none.
+    expect(first.cases.map((item) => item.deliveredAt ?? null)).toEqual([
+      new Date('2026-11-20T08:20:38Z'),
+      null,
+    ]);
     const second = await adapter.pull(context(), first.nextCursor);
     expect(scope.isDone()).toBe(true);
     expect(second.hasMore).toBe(false);
@@ -246,6 +268,72 @@ describe('TaobaoAdapter.pull', () => {
 
   it('rejects a cursor it did not write', async () => {
     expect((await rejection(adapter.pull(context(), '{"page":0}'))).code).toBe(AdapterErrorCode.INVALID);
+  });
+});
+
+describe('Taobao sign-for times', () => {
+  it('reads the sign-for time of a requested refund from the order trace, once per order', async () => {
+    const fresh = new TaobaoAdapter();
+    const scope = gateway()
+      .post(ROUTER, refundGet())
+      .times(2)
+      .reply(200, requestedRefundGet())
+      .post(ROUTER, traceSearch())
+      .reply(200, fixture('logistics-trace-search.json'));
+    const first = await fresh.fetchCase(context(), REFUND_ID);
+    const again = await fresh.fetchCase(context(), REFUND_ID);
+    expect(scope.isDone()).toBe(true);
+    expect(first).toMatchObject({ stage: 'requested', deliveredAt: new Date('2026-11-20T08:20:38Z') });
+    expect(again.deliveredAt).toEqual(first.deliveredAt);
+  });
+
+  it('leaves the time unknown while the parcel is not signed for, or the signing was refused', async () => {
+    const fresh = new TaobaoAdapter();
+    const refused = fixture('logistics-trace-search.json').replace(
+      '"status_desc":"【苏州市】已签收，签收人：本人","action":"SIGN"',
+      '"status_desc":"【苏州市】客户拒签，快件退回","action":"SIGN"',
+    );
+    const scope = gateway()
+      .post(ROUTER, refundGet())
+      .reply(200, requestedRefundGet())
+      .post(ROUTER, traceSearch())
+      .reply(200, refused);
+    expect((await fresh.fetchCase(context(), REFUND_ID)).deliveredAt ?? null).toBeNull();
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('asks nothing for an order not shipped yet, nor for a case past the request', async () => {
+    const fresh = new TaobaoAdapter();
+    const scope = gateway()
+      .post(ROUTER, refundGet())
+      .reply(200, requestedRefundGet({ order_status: 'WAIT_SELLER_SEND_GOODS' }))
+      .post(ROUTER, refundGet())
+      .reply(200, fixture('refund-get.json'));
+    expect((await fresh.fetchCase(context(), REFUND_ID)).deliveredAt ?? null).toBeNull();
+    expect((await fresh.fetchCase(context(), REFUND_ID)).stage).toBe('refunded');
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('fails the read when the trace is throttled, but not when the app may not read traces', async () => {
+    const fresh = new TaobaoAdapter();
+    const throttled = gateway()
+      .post(ROUTER, refundGet())
+      .reply(200, requestedRefundGet())
+      .post(ROUTER, traceSearch())
+      .reply(200, fixture('error-app-call-limited.json'));
+    expect((await rejection(fresh.fetchCase(context(), REFUND_ID))).code).toBe(AdapterErrorCode.RATE_LIMITED);
+    expect(throttled.isDone()).toBe(true);
+    const denied = gateway()
+      .post(ROUTER, refundGet())
+      .reply(200, requestedRefundGet())
+      .post(ROUTER, traceSearch())
+      .reply(
+        200,
+        '{"error_response":{"code":11,"msg":"Insufficient isv permissions","sub_code":"isv.permission-api-package-limit","request_id":"3x1"}}',
+      );
+    const read = await fresh.fetchCase(context(), REFUND_ID);
+    expect(denied.isDone()).toBe(true);
+    expect(read.deliveredAt ?? null).toBeNull();
   });
 });
 

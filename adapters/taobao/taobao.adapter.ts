@@ -19,9 +19,11 @@ import { rereadAfterAction } from '../shared/action-reread';
 import { isPulledRowEvent, mapPulledRows, resolvePulledRow } from '../shared/pulled-rows';
 import { parseWindowCursor, windowBackfill, type WindowCursor } from '../shared/window-cursor';
 import { formatGmt8 } from '../shared/china-time';
+import { DeliveryTimes } from '../shared/delivery-times';
 import { idString, parseLosslessJson, stringifyLosslessJson } from '../shared/lossless-json';
 import { TaobaoClient } from './taobao.client';
 import { TOP_SMS_CODE_MESSAGE, topOperationRefused } from './taobao.errors';
+import { topSignedForAt } from './taobao.delivery';
 import { mapTopRefund } from './taobao.mapper';
 import {
   TOP_METHODS,
@@ -134,6 +136,8 @@ export const TOP_HISTORY_DAYS = 90;
  * - `taobao.refund.refuse` needs `refuse_proof` (an image) on Tmall, so Tmall refusals stay in the console; it is
  *   not allowed before shipment nor for seven-day no-reason returns, which are refused here without a call.
  * - `taobao.rp.returngoods.agree` needs `remark` on Tmall and `post` on Taobao.
+ * - Refunds carry no sign-for time; a requested refund's is read once per order from the logistics trace
+ *   (`taobao.logistics.trace.search`, see taobao.delivery.ts) for the fast-refund window.
  * - `taobao.rp.refunds.agree` works only with a sub-account session, and above some amount answers a failure
  *   and texts the seller a code; the action then waits (VERIFICATION_REQUIRED) for that code.
  */
@@ -167,6 +171,9 @@ export class TaobaoAdapter implements MarketplaceAdapter {
     ],
     docs: 'https://open.taobao.com/api.htm?docId=52&docType=2',
   };
+
+  /** Sign-for times of requested refunds, read from the order's logistics trace (taobao.delivery.ts). */
+  private readonly deliveryTimes = new DeliveryTimes(topSignedForAt);
 
   readonly backfill = windowBackfill({
     platform: 'Taobao',
@@ -213,10 +220,11 @@ export class TaobaoAdapter implements MarketplaceAdapter {
       },
     );
     const rows = page.refunds?.refund ?? [];
-    const cases = mapPulledRows(rows, mapTopRefund, (row) => ({
+    const mapped = mapPulledRows(rows, mapTopRefund, (row) => ({
       externalId: idString(row.refund_id),
       externalOrderId: idString(row.tid),
     }));
+    const cases = { ...mapped, cases: await this.deliveryTimes.fill(ctx, mapped.cases) };
     if (page.has_next === true && rows.length > 0) {
       return { ...cases, nextCursor: JSON.stringify({ ...state, end, page: state.page + 1 }), hasMore: true };
     }
@@ -237,7 +245,7 @@ export class TaobaoAdapter implements MarketplaceAdapter {
         `taobao.refund.get returned no refund ${externalId}`,
       );
     }
-    return mapTopRefund(response.refund);
+    return this.deliveryTimes.fillOne(ctx, mapTopRefund(response.refund));
   }
 
   /**

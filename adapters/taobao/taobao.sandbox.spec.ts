@@ -47,6 +47,26 @@ describe('TaobaoAdapter against TaobaoSandbox', () => {
     expect(sandbox.calls().map((call) => call.apiMethod)).toContain('taobao.refunds.receive.get');
   });
 
+  it('reads the sign-for time of a requested refund from the trace, and the trace call is checked', async () => {
+    const [signed, waiting] = await sandbox.generateCases(2);
+    const at = new Date(Math.floor(Date.now() / 1000) * 1000 - 3 * 24 * 3600 * 1000);
+    for (const [id, when] of [
+      [signed, at],
+      [waiting, null],
+    ] as const) {
+      Object.assign(sandbox.caseState(id) ?? {}, { dispute_type: 'REFUND', has_good_return: false });
+      sandbox.signFor(id, when);
+    }
+    expect((await adapter.fetchCase(ctx(), signed)).deliveredAt).toEqual(at);
+    expect((await adapter.fetchCase(ctx(), waiting)).deliveredAt ?? null).toBeNull();
+    await expect(
+      new TaobaoClient(ctx()).call(TOP_METHODS.logisticsTraceSearch, { tid: 'T-1' }),
+    ).rejects.toMatchObject({ code: AdapterErrorCode.INVALID });
+    await expect(new TaobaoClient(ctx()).call(TOP_METHODS.logisticsTraceSearch, {})).rejects.toMatchObject({
+      code: AdapterErrorCode.INVALID,
+    });
+  });
+
   it('delivers TMC messages until they are confirmed', async () => {
     await drain();
     const [id] = await sandbox.generateCases(1);
@@ -301,7 +321,8 @@ describe('TaobaoAdapter against a Taobao (C shop) sandbox', () => {
     const methods = sandbox
       .calls()
       .slice(before)
-      .map((call) => call.apiMethod);
+      .map((call) => call.apiMethod)
+      .filter((method) => method !== 'taobao.logistics.trace.search');
     expect(methods).toEqual(['taobao.refund.get', 'taobao.refund.get']);
     // The platform itself refuses the same calls.
     await expect(

@@ -65,6 +65,14 @@ export interface SandboxTopRefund {
   messages: { id: string; content: string; created: string }[];
 }
 
+/** The parcel of an order, as the carrier's trace tells it: shipped, and signed for or not yet. */
+interface SandboxShipment {
+  company_name: string;
+  out_sid: string;
+  consigned: Date;
+  signed: Date | null;
+}
+
 interface QueuedMessage {
   id: string;
   topic: string;
@@ -96,6 +104,7 @@ const DISPUTE_TYPES: Record<GeneratedReason['kind'], string> = {
 
 const AGREEABLE = ['WAIT_SELLER_AGREE', 'WAIT_SELLER_CONFIRM_GOODS'];
 const TIMESTAMP_TOLERANCE_MS = 10 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
 /** [U] Above this agreed amount the sandbox asks for an SMS code, as TOP does above an unpublished limit. */
 export const SANDBOX_SMS_THRESHOLD_FEN = 200_000;
 const SELLER_NICK = '沙箱旗舰店';
@@ -155,6 +164,7 @@ export class TaobaoSandbox extends HttpSandbox implements MarketplaceSandbox {
   readonly credentials: Record<string, string>;
   private readonly smsCodes = new Map<string, string>();
   private readonly refunds = new Map<string, SandboxTopRefund>();
+  private readonly shipments = new Map<string, SandboxShipment>();
   private readonly queue: QueuedMessage[] = [];
   protected readonly http = new SandboxHttpServer(
     (request, fault) => this.handle(request, fault),
@@ -270,6 +280,18 @@ export class TaobaoSandbox extends HttpSandbox implements MarketplaceSandbox {
     return true;
   }
 
+  /**
+   * When the buyer signed for the parcel of a refund's order (null: not yet), as the carrier's trace read by
+   * `taobao.logistics.trace.search` shows it; shipped a day before unless it was shipped earlier.
+   */
+  signFor(refundId: string, at: Date | null): void {
+    const refund = this.refunds.get(refundId);
+    if (!refund) throw new Error(`no refund ${refundId}`);
+    const shipment = this.shipment(refund.tid);
+    shipment.signed = at;
+    if (at && shipment.consigned > at) shipment.consigned = new Date(at.getTime() - DAY_MS);
+  }
+
   /** Messages still waiting for a confirm (delivered or not). */
   pendingMessageIds(): string[] {
     return this.queue.map((message) => message.id);
@@ -320,7 +342,24 @@ export class TaobaoSandbox extends HttpSandbox implements MarketplaceSandbox {
       messages: [],
     };
     this.refunds.set(refund.refund_id, refund);
+    const shipment = this.shipment(tid);
+    // A buyer who says the parcel never came has not signed for it; the others did, a day ago.
+    shipment.signed = refund.good_status === 'BUYER_NOT_RECEIVED' ? null : new Date(now.getTime() - DAY_MS);
     return refund;
+  }
+
+  private shipment(tid: string): SandboxShipment {
+    let shipment = this.shipments.get(tid);
+    if (!shipment) {
+      shipment = {
+        company_name: '中通快递',
+        out_sid: `7${String(Math.floor(Math.random() * 1e13)).padStart(13, '0')}`,
+        consigned: new Date(Date.now() - 3 * DAY_MS),
+        signed: null,
+      };
+      this.shipments.set(tid, shipment);
+    }
+    return shipment;
   }
 
   /** Every change bumps `refund_version` (a millisecond clock, never repeating) and `modified`. */
@@ -440,6 +479,8 @@ export class TaobaoSandbox extends HttpSandbox implements MarketplaceSandbox {
         return this.consume(params);
       case TOP_METHODS.tmcConfirm:
         return this.confirm(params);
+      case TOP_METHODS.logisticsTraceSearch:
+        return this.traceSearch(params);
       default:
         throw new TopFailure(22, 'Invalid method');
     }
@@ -648,6 +689,46 @@ export class TaobaoSandbox extends HttpSandbox implements MarketplaceSandbox {
           content: message.content,
         })),
       },
+    };
+  }
+
+  /** The carrier's steps of a shipped order of this shop, oldest first; the sign-for step once signed. */
+  private traceSearch(params: Record<string, string>): unknown {
+    if (!params.tid) throw missing('tid');
+    if (!/^\d+$/.test(params.tid)) {
+      throw new TopFailure(41, 'Invalid arguments', 'isv.invalid-parameter:tid', 'tid 必须是淘宝交易号');
+    }
+    const refund = [...this.refunds.values()].find((candidate) => candidate.tid === params.tid);
+    if (!refund) throw failure('isv.trade-not-exist', `交易 ${params.tid} 不存在`);
+    const shipment = this.shipments.get(params.tid);
+    if (!shipment || refund.order_status === 'WAIT_SELLER_SEND_GOODS') {
+      throw failure('isv.logistics-order-not-exist', '该交易没有物流订单');
+    }
+    const at = (date: Date) => formatGmt8(date);
+    const steps = [
+      { status_time: at(shipment.consigned), status_desc: '卖家已发货', action: 'CONSIGN' },
+      {
+        status_time: at(new Date(shipment.consigned.getTime() + 2 * 3600 * 1000)),
+        status_desc: `【杭州市】${shipment.company_name} 已揽收`,
+        action: 'ACCEPT',
+      },
+    ];
+    if (shipment.signed) {
+      steps.push(
+        {
+          status_time: at(new Date(shipment.signed.getTime() - 3 * 3600 * 1000)),
+          status_desc: '【上海市】快件派送中',
+          action: 'DELIVERING',
+        },
+        { status_time: at(shipment.signed), status_desc: '【上海市】已签收，签收人：本人', action: 'SIGN' },
+      );
+    }
+    return {
+      tid: BigInt(params.tid),
+      out_sid: shipment.out_sid,
+      company_name: shipment.company_name,
+      status: shipment.signed ? '对方已签收' : '运输中',
+      trace_list: { transit_step_info: steps },
     };
   }
 

@@ -15,6 +15,7 @@ export const TOP_METHODS = {
   refundReview: 'taobao.rp.refund.review',
   tmcConsume: 'taobao.tmc.messages.consume',
   tmcConfirm: 'taobao.tmc.messages.confirm',
+  logisticsTraceSearch: 'taobao.logistics.trace.search',
 } as const;
 
 export type TopMethod = (typeof TOP_METHODS)[keyof typeof TOP_METHODS];
@@ -195,4 +196,22 @@ export interface TopRefundMessageContent {
   buyer_nick?: string;
   seller_nick?: string;
   bill_type?: string;
+}
+
+/** One step of `taobao.logistics.trace.search` → `trace_list.transit_step_info[]`. */
+export interface TopTransitStep {
+  /** `yyyy-MM-dd HH:mm:ss`, GMT+8. */
+  status_time?: string;
+  status_desc?: string;
+  /** "节点说明，指明当前节点揽收、派送，签收" (collected, out for delivery, signed for). */
+  action?: string;
+}
+
+/** `taobao.logistics.trace.search` → `logistics_trace_search_response`. */
+export interface TopLogisticsTraceResponse {
+  tid?: TopId;
+  out_sid?: string;
+  company_name?: string;
+  status?: string;
+  trace_list?: { transit_step_info?: TopTransitStep[] };
 }
