@@ -176,6 +176,8 @@ describe('Pinduoduo mapping', () => {
   });
 });
 
+const orderInformation = (orderSn: string) => signedForm(PDD_METHODS.orderInformation, { order_sn: orderSn });
+
 describe('PinduoduoAdapter.pull', () => {
   const listPage = (start: number, end: number, page: number) =>
     signedForm(PDD_METHODS.refundList, {
@@ -194,6 +196,8 @@ describe('PinduoduoAdapter.pull', () => {
     const scope = gateway()
       .post(ROUTER, listPage(start, end, 1))
       .reply(200, first)
+      .post(ROUTER, orderInformation('210707-339507978993455'))
+      .reply(200, fixture('order-information-get.json'))
       .post(ROUTER, listPage(start, end, 2))
       .reply(200, '{"refund_increment_get_response":{"total_count":150,"refund_list":[]}}');
 
@@ -204,6 +208,12 @@ describe('PinduoduoAdapter.pull', () => {
       '7381745730123456791',
     ]);
     expect(page1.hasMore).toBe(true);
+    // The requested case carries its order's receive_time (GMT+8); the return on its way back needs none.
+    expect(page1.cases.map((found) => found.deliveredAt ?? null)).toEqual([
+      new Date('2021-07-04T10:30:05Z'),
+      null,
+      null,
+    ]);
 
     const page2 = await adapter.pull(context(), page1.nextCursor);
     expect(scope.isDone()).toBe(true);
@@ -251,6 +261,42 @@ describe('PinduoduoAdapter.fetchCase', () => {
       externalOrderId: '210707-339507978993455',
       stage: 'refunding',
     });
+  });
+
+  it('reads the receipt time of a requested case once per order, and keeps a case whose order read fails', async () => {
+    const fresh = new PinduoduoAdapter();
+    const requested = fixture('refund-information-get.json').replace(
+      /"after_sales_status":\s*4/,
+      '"after_sales_status": 2',
+    );
+    const scope = gateway()
+      .post(ROUTER, signedForm(PDD_METHODS.refundInformation, detailParams))
+      .times(2)
+      .reply(200, requested)
+      .post(ROUTER, orderInformation('210707-339507978993455'))
+      .reply(200, fixture('order-information-get.json'));
+    const first = await fresh.fetchCase(context(), '7381745730123456789', '210707-339507978993455');
+    const again = await fresh.fetchCase(context(), '7381745730123456789', '210707-339507978993455');
+    expect(scope.isDone()).toBe(true);
+    expect(first).toMatchObject({ stage: 'requested', deliveredAt: new Date('2021-07-04T10:30:05Z') });
+    expect(again.deliveredAt).toEqual(first.deliveredAt);
+
+    const other = new PinduoduoAdapter();
+    const failing = gateway()
+      .post(ROUTER, signedForm(PDD_METHODS.refundInformation, detailParams))
+      .times(2)
+      .reply(200, requested)
+      .post(ROUTER, orderInformation('210707-339507978993455'))
+      .reply(200, fixture('error-throttled.json'))
+      .post(ROUTER, orderInformation('210707-339507978993455'))
+      .reply(200, '{"error_response":{"error_code":10000,"error_msg":"订单不存在","request_id":"1"}}');
+    const throttled = await rejection(
+      other.fetchCase(context(), '7381745730123456789', '210707-339507978993455'),
+    );
+    expect(throttled.code).toBe(AdapterErrorCode.RATE_LIMITED);
+    const unknown = await other.fetchCase(context(), '7381745730123456789', '210707-339507978993455');
+    expect(failing.isDone()).toBe(true);
+    expect(unknown.deliveredAt ?? null).toBeNull();
   });
 
   it('needs the order number to read a case', async () => {

@@ -17,6 +17,7 @@ import { rereadAfterAction } from '../shared/action-reread';
 import { isPulledRowEvent, mapPulledRows, resolvePulledRow } from '../shared/pulled-rows';
 import { parseWindowCursor, windowBackfill, type WindowCursor } from '../shared/window-cursor';
 import { toUnixSeconds } from '../shared/china-time';
+import { DeliveryTimes } from '../shared/delivery-times';
 import { idString } from '../shared/lossless-json';
 import { PinduoduoClient } from './pinduoduo.client';
 import { PddMessageClient } from './pinduoduo.message-client';
@@ -29,12 +30,13 @@ import {
   type PddStoredMessage,
 } from './pinduoduo.messages';
 import { pddOperationRefused } from './pinduoduo.errors';
-import { mapPddListItem, mapPddRefundInformation } from './pinduoduo.mapper';
+import { mapPddListItem, mapPddRefundInformation, parsePddTime } from './pinduoduo.mapper';
 import {
   PDD_LIST_FILTER_ALL,
   PDD_METHODS,
   PDD_PAGE_SIZE,
   type PddRefundAddressListResponse,
+  type PddOrderInformation,
   type PddRefundAgreeResponse,
   type PddRefundInformation,
   type PddRefundListResponse,
@@ -54,6 +56,23 @@ export const PDD_RETURN_AGREE_NOTE = '已同意退货，请按退货地址寄回
 /** [U] How far back pdd.refund.list.increment.get serves after-sales by update time: three months is what
  * merchants' ERPs use; not confirmed in the published docs. */
 export const PDD_HISTORY_DAYS = 90;
+
+/**
+ * The buyer's receipt of a requested refund's order: after-sales records carry none, so the order is read once
+ * (`pdd.order.information.get`, "只能获取到成交时间三个月以内的交易信息") and its `receive_time`, 确认收货时间, is taken.
+ * It is the only receipt time PDD's order gives: `order_status` 3 says 已签收 (signed for) without a time, and
+ * `confirm_time` is the deal, not the delivery. An order not received yet has none, and the policy's
+ * `whenDeliveryUnknown` applies.
+ */
+export async function pddReceivedAt(ctx: AdapterContext, item: NormalizedCase): Promise<Date | null> {
+  if (!item.externalOrderId) return null;
+  const { order_info: order } = await new PinduoduoClient(ctx).call<PddOrderInformation>(
+    PDD_METHODS.orderInformation,
+    { order_sn: item.externalOrderId },
+  );
+  const received = order?.receive_time;
+  return received ? parsePddTime(received, 'receive_time') : null;
+}
 
 /**
  * Pinduoduo Open Platform (https://open.pinduoduo.com/application/document/api?id=pdd.refund.list.increment.get).
@@ -84,6 +103,8 @@ export class PinduoduoAdapter implements MarketplaceAdapter {
     ],
     docs: 'https://open.pinduoduo.com/application/document/api?id=pdd.refund.list.increment.get',
   };
+
+  private readonly deliveryTimes = new DeliveryTimes(pddReceivedAt);
 
   readonly backfill = windowBackfill({
     platform: 'Pinduoduo',
@@ -170,10 +191,11 @@ export class PinduoduoAdapter implements MarketplaceAdapter {
       page_size: PDD_PAGE_SIZE,
     });
     const rows = Array.isArray(page.refund_list) ? page.refund_list : [];
-    const mapped = mapPulledRows(rows, mapPddListItem, (row) => ({
+    const read = mapPulledRows(rows, mapPddListItem, (row) => ({
       externalId: idString(row.id),
       externalOrderId: row.order_sn ?? null,
     }));
+    const mapped = { ...read, cases: await this.deliveryTimes.fill(ctx, read.cases) };
     if (rows.length > 0 && state.page * PDD_PAGE_SIZE < Number(page.total_count)) {
       return {
         ...mapped,
@@ -201,7 +223,7 @@ export class PinduoduoAdapter implements MarketplaceAdapter {
       after_sales_id: externalId,
       order_sn: externalOrderId,
     });
-    return mapPddRefundInformation(detail);
+    return this.deliveryTimes.fillOne(ctx, mapPddRefundInformation(detail));
   }
 
   /** PDD takes no idempotency key; a replayed agree is refused by the case's new state (`succ: false`). */

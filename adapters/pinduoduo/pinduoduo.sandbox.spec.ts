@@ -1,5 +1,5 @@
 import { AdapterErrorCode, type AdapterContext, type NormalizedCase, type UnmappedCase } from '../contract';
-import { buildPddParams } from './pinduoduo.client';
+import { buildPddParams, PinduoduoClient } from './pinduoduo.client';
 import { PDD_METHODS } from './pinduoduo.types';
 import { PinduoduoAdapter } from './pinduoduo.adapter';
 import { PinduoduoSandbox } from './pinduoduo.sandbox';
@@ -156,6 +156,19 @@ describe('PinduoduoSandbox with PinduoduoAdapter', () => {
       externalId: ids[1],
       stage: 'refunded',
     });
+  });
+
+  it('serves the order receive_time a requested case is read with, and refuses an order read without order_sn', async () => {
+    const [received, waiting] = await sandbox.generateCases(2);
+    const at = new Date(Math.floor(Date.now() / 1000) * 1000 - 2 * 86_400_000);
+    sandbox.receiveOrder(received, at);
+    sandbox.receiveOrder(waiting, null);
+    const orderOf = (id: string) => (sandbox.caseState(id) as { order_sn: string }).order_sn;
+    expect((await adapter.fetchCase(context(), received, orderOf(received))).deliveredAt).toEqual(at);
+    expect((await adapter.fetchCase(context(), waiting, orderOf(waiting))).deliveredAt ?? null).toBeNull();
+    await expect(new PinduoduoClient(context()).call(PDD_METHODS.orderInformation, {})).rejects.toMatchObject(
+      { code: AdapterErrorCode.INVALID },
+    );
   });
 
   it('answers an unknown token with 10019, mapped to AUTH', async () => {

@@ -67,6 +67,8 @@ interface SandboxRefund {
   images: string[];
   createdAt: number;
   updatedAt: number;
+  /** When the buyer confirmed receipt of the order (unix seconds), null while not received. */
+  receivedAt: number | null;
 }
 
 function errorResponse(code: number, message: string): SandboxResponse {
@@ -206,6 +208,8 @@ export class PinduoduoSandbox extends HttpSandbox implements MarketplaceSandbox 
         images: reason.code === 'damaged' ? [`https://img.pddpic.com/refund/${bigId('1')}.jpeg`] : [],
         createdAt: now,
         updatedAt: now,
+        // A buyer asking for a refund only has usually not received the parcel; a return was received a day ago.
+        receivedAt: listType === LIST_TYPE_RETURN_REFUND ? now - 86400 : null,
       };
       this.cases.set(refund.id, refund);
       this.publish(refund, PDD_SANDBOX_TOPICS.created);
@@ -232,6 +236,32 @@ export class PinduoduoSandbox extends HttpSandbox implements MarketplaceSandbox 
       moved.push(refund.id);
     }
     return Promise.resolve(moved);
+  }
+
+  /** What the buyer asks for, as a buyer modifying the request would change it: a refund only, its amount, why. */
+  modifyRequest(
+    externalId: string,
+    change: { refundFen?: number; reason?: string; refundOnly?: boolean },
+  ): void {
+    const refund = this.cases.get(externalId);
+    if (!refund) throw new Error(`no case ${externalId}`);
+    if (change.refundOnly) {
+      refund.listType = LIST_TYPE_OF_KIND.refund_only;
+      refund.status = STATUS.refundRequested;
+    }
+    if (change.refundFen !== undefined) {
+      refund.refundFen = change.refundFen;
+      refund.orderFen = Math.max(refund.orderFen, change.refundFen);
+    }
+    if (change.reason) refund.reason = change.reason;
+    this.touch(refund);
+  }
+
+  /** When the buyer confirmed receipt of a case's order (`receive_time`), or null: not received. */
+  receiveOrder(externalId: string, at: Date | null): void {
+    const refund = this.cases.get(externalId);
+    if (!refund) throw new Error(`no case ${externalId}`);
+    refund.receivedAt = at ? toUnixSeconds(at) : null;
   }
 
   /** Puts a case in any `after_sales_status`, including ones the hub has never seen. */
@@ -314,6 +344,8 @@ export class PinduoduoSandbox extends HttpSandbox implements MarketplaceSandbox 
         return this.agreeReturn(params, mallId);
       case PDD_METHODS.refundAddressList:
         return ok(PDD_METHODS.refundAddressList, { refund_address_list: [this.addressRow(mallId)] });
+      case PDD_METHODS.orderInformation:
+        return this.orderInformation(params, mallId);
       default:
         return errorResponse(PARAMETER_ERROR_CODE, `unknown type ${params.type}`);
     }
@@ -371,6 +403,25 @@ export class PinduoduoSandbox extends HttpSandbox implements MarketplaceSandbox 
       speed_refund_flag: 0,
       user_shipping_status: '2',
       dispute_refund_status: 0,
+    });
+  }
+
+  /** The order behind the cases, shipped three days before the case: received or still on its way. */
+  private orderInformation(params: Record<string, string>, mallId: string): SandboxResponse {
+    if (!params.order_sn) return errorResponse(PARAMETER_ERROR_CODE, 'order_sn不能为空');
+    const refund = [...this.cases.values()].find(
+      (candidate) => candidate.orderSn === params.order_sn && candidate.mallId === mallId,
+    );
+    if (!refund) return errorResponse(PARAMETER_ERROR_CODE, '订单不存在');
+    const shipped = Math.min(refund.createdAt - 3 * 86400, (refund.receivedAt ?? Infinity) - 86400);
+    return ok(PDD_METHODS.orderInformation, {
+      order_info: {
+        order_sn: refund.orderSn,
+        order_status: refund.receivedAt === null ? 2 : 3,
+        confirm_time: gmt8(shipped - 3600),
+        shipping_time: gmt8(shipped),
+        receive_time: refund.receivedAt === null ? '' : gmt8(refund.receivedAt),
+      },
     });
   }
 

@@ -8,6 +8,7 @@ export const PDD_METHODS = {
   refundAgree: 'pdd.refund.agree',
   returnGoodsAgree: 'pdd.refund.returngoods.agree',
   refundAddressList: 'pdd.refund.address.list.get',
+  orderInformation: 'pdd.order.information.get',
 } as const;
 
 export type PddMethod = (typeof PDD_METHODS)[keyof typeof PDD_METHODS];
@@ -26,6 +27,7 @@ export const PDD_RESPONSE_KEYS: Record<PddMethod, string | null> = {
   'pdd.refund.agree': 'response',
   'pdd.refund.returngoods.agree': 'response',
   'pdd.refund.address.list.get': 'refund_address_list_get_response',
+  'pdd.order.information.get': 'order_info_get_response',
 };
 
 /**
@@ -147,4 +149,19 @@ export interface PddErrorResponse {
   sub_code?: string | number | null;
   sub_msg?: string | null;
   request_id?: string | null;
+}
+
+/**
+ * `pdd.order.information.get` → `order_info_get_response.order_info`, the fields read here (lywzx/pdd-node-sdk
+ * `dingDan/PddOrderInformationGet.ts`): `confirm_time` 成交时间 (the deal), `shipping_time` 发货时间 (shipped),
+ * `receive_time` 确认收货时间 (the buyer's receipt), `order_status` 1 待发货, 2 已发货待签收, 3 已签收.
+ */
+export interface PddOrderInformation {
+  order_info: {
+    order_sn: string;
+    order_status?: number | null;
+    confirm_time?: string | null;
+    shipping_time?: string | null;
+    receive_time?: string | null;
+  };
 }
