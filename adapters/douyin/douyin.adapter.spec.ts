@@ -16,6 +16,7 @@ import {
 } from '../contract';
 import { parseLosslessJson } from '../shared/lossless-json';
 import { DOUYIN_PULL_WINDOW, DouyinAdapter } from './douyin.adapter';
+import { douyinReceivedAt } from './douyin.delivery';
 import { DOUYIN_STATE_CHANGED_SUB_CODE } from './douyin.errors';
 import { mapDouyinDetail, mapDouyinListItem } from './douyin.mapper';
 import { DOUYIN_PATHS, type DouyinDetailData, type DouyinListItem, type DouyinPath } from './douyin.types';
@@ -237,6 +238,10 @@ describe('DouyinAdapter.verifyWebhook', () => {
   });
 });
 
+/** The shop order of the requested case in the list fixture, as `/order/orderDetail` is asked for it. */
+const orderDetailCall = (scope: nock.Scope, shopOrderId = '4891234567890123400') =>
+  signedCall(scope, DOUYIN_PATHS.orderDetail, `{"shop_order_id":"${shopOrderId}"}`);
+
 describe('DouyinAdapter.pull', () => {
   const listParams = (start: number, end: number, page: number) =>
     `{"order_by":["update_time asc"],"page":${page},"size":100,"update_end_time":${end},"update_start_time":${start}}`;
@@ -247,12 +252,15 @@ describe('DouyinAdapter.pull', () => {
       200,
       fixtureText('aftersale-list.json'),
     );
-    const page = await adapter.pull(context(), null);
+    orderDetailCall(scope).reply(200, fixtureText('order-detail.json'));
+    const page = await new DouyinAdapter().pull(context(), null);
     expect(scope.isDone()).toBe(true);
     expect(page.cases.map((found) => found.externalId)).toEqual([
       '7098765432109876543',
       '7098765432109876544',
     ]);
+    // The requested case carries its own sub-order's delivery, not the other line's; the refunded one none.
+    expect(page.cases.map((found) => found.deliveredAt ?? null)).toEqual([new Date(1_699_880_000_000), null]);
     expect(page.hasMore).toBe(false);
     expect(JSON.parse(page.nextCursor!)).toEqual({ start: NOW_SECONDS - 300, end: null, page: 0 });
   });
@@ -263,8 +271,9 @@ describe('DouyinAdapter.pull', () => {
       DOUYIN_PATHS.list,
       listParams(1_700_000_000, NOW_SECONDS, 0),
     ).reply(200, fixtureText('aftersale-list.json').replace('"has_more": false', '"has_more": true'));
+    orderDetailCall(scope).reply(200, fixtureText('order-detail.json'));
     const cursor = JSON.stringify({ start: 1_700_000_000, end: null, page: 0 });
-    const page = await adapter.pull(context(), cursor);
+    const page = await new DouyinAdapter().pull(context(), cursor);
     expect(scope.isDone()).toBe(true);
     expect(page.hasMore).toBe(true);
     expect(JSON.parse(page.nextCursor!)).toEqual({ start: 1_700_000_400, end: NOW_SECONDS, page: 0 });
@@ -276,8 +285,9 @@ describe('DouyinAdapter.pull', () => {
       DOUYIN_PATHS.list,
       listParams(1_700_000_400, NOW_SECONDS, 0),
     ).reply(200, fixtureText('aftersale-list.json').replace('"has_more": false', '"has_more": true'));
+    orderDetailCall(scope).reply(200, fixtureText('order-detail.json'));
     const cursor = JSON.stringify({ start: 1_700_000_400, end: null, page: 0 });
-    const page = await adapter.pull(context(), cursor);
+    const page = await new DouyinAdapter().pull(context(), cursor);
     expect(scope.isDone()).toBe(true);
     expect(JSON.parse(page.nextCursor!)).toEqual({ start: 1_700_000_400, end: NOW_SECONDS, page: 1 });
   });
@@ -290,6 +300,45 @@ describe('DouyinAdapter.pull', () => {
     ).reply(200, fixtureText('error-token-expired.json'));
     const cursor = JSON.stringify({ start: NOW_SECONDS - 600, end: null, page: 0 });
     expect((await rejection(adapter.pull(context(), cursor))).code).toBe(AdapterErrorCode.AUTH);
+    expect(scope.isDone()).toBe(true);
+  });
+});
+
+describe('Douyin delivery times', () => {
+  it('takes the buyer confirmation where the carrier gave no time, and none while nothing arrived', async () => {
+    const confirmedOnly = fixtureText('order-detail.json').replace(
+      '"logistics_receipt_time": 1699880000,\n          "confirm_receipt_time": 0',
+      '"logistics_receipt_time": 0,\n          "confirm_receipt_time": 1699885000',
+    );
+    const scope = nock(GATEWAY);
+    orderDetailCall(scope).reply(200, confirmedOnly);
+    orderDetailCall(scope, '4891234567890123401').reply(
+      200,
+      fixtureText('order-detail.json')
+        .replace(/"logistics_receipt_time": \d+/g, '"logistics_receipt_time": 0')
+        .replace(/"confirm_receipt_time": \d+/g, '"confirm_receipt_time": 0'),
+    );
+    const [first, second] = listItems.map((row) => ({
+      ...mapDouyinListItem(row),
+      stage: 'requested' as const,
+    }));
+    const filled = [await douyinReceivedAt(context(), first), await douyinReceivedAt(context(), second)];
+    expect(scope.isDone()).toBe(true);
+    expect(filled).toEqual([new Date(1_699_885_000_000), null]);
+  });
+
+  it('fails a throttled order read, so the case is read again later', async () => {
+    const scope = nock(GATEWAY);
+    signedCall(scope, DOUYIN_PATHS.detail, DETAIL_PARAMS).reply(
+      200,
+      fixtureText('aftersale-detail.json').replace(/"after_sale_status":\s*\d+/, '"after_sale_status": 6'),
+    );
+    orderDetailCall(scope, String(detailData.order_info?.shop_order_id)).reply(
+      200,
+      fixtureText('error-service-unavailable.json'),
+    );
+    const error = await rejection(new DouyinAdapter().fetchCase(context(), '7098765432109876543'));
+    expect(error.code).toBe(AdapterErrorCode.TEMPORARY);
     expect(scope.isDone()).toBe(true);
   });
 });

@@ -1,3 +1,4 @@
+import { DeliveryTimes } from '../shared/delivery-times';
 import { isPulledRowEvent, mapPulledRows, resolvePulledRow } from '../shared/pulled-rows';
 import { parseWindowCursor, windowBackfill, type WindowCursor } from '../shared/window-cursor';
 import { LosslessNumber } from 'lossless-json';
@@ -23,6 +24,7 @@ import { toUnixSeconds } from '../shared/china-time';
 import { idString, parseLosslessJson, stringifyLosslessJson } from '../shared/lossless-json';
 import { headerValue, md5Hex, safeEqual } from '../shared/signing';
 import { DouyinClient } from './douyin.client';
+import { douyinDeliveryKey, douyinReceivedAt } from './douyin.delivery';
 import { mapDouyinDetail, mapDouyinListItem } from './douyin.mapper';
 import {
   DOUYIN_AFTERSALE_TAGS,
@@ -82,7 +84,8 @@ export const DOUYIN_HISTORY_DAYS = 90;
 /**
  * Douyin Shop (抖店) open platform (https://op.jinritemai.com/docs/api-docs/17/1816). Pushes are triggers:
  * each message is re-read with `afterSale/Detail`, whose `update_time` is also the optimistic lock that
- * `afterSale/operate` checks.
+ * `afterSale/operate` checks. After-sales records carry no delivery time; a requested case's is read from its shop
+ * order once (`/order/orderDetail`, see douyin.delivery.ts).
  */
 export class DouyinAdapter implements MarketplaceAdapter {
   readonly capabilities: AdapterCapabilities = {
@@ -106,6 +109,8 @@ export class DouyinAdapter implements MarketplaceAdapter {
     ],
     docs: 'https://op.jinritemai.com/docs/api-docs/17/1816',
   };
+
+  private readonly deliveryTimes = new DeliveryTimes(douyinReceivedAt, douyinDeliveryKey);
 
   readonly backfill = windowBackfill({
     platform: 'Douyin',
@@ -184,10 +189,11 @@ export class DouyinAdapter implements MarketplaceAdapter {
       size: DOUYIN_PAGE_SIZE,
     });
     const items = Array.isArray(data.items) ? data.items : [];
-    const cases = mapPulledRows(items, mapDouyinListItem, (item) => ({
+    const mapped = mapPulledRows(items, mapDouyinListItem, (item) => ({
       externalId: idString(item.aftersale_info?.aftersale_id),
       externalOrderId: idString(item.order_info?.shop_order_id),
     }));
+    const cases = { ...mapped, cases: await this.deliveryTimes.fill(ctx, mapped.cases) };
     if (data.has_more === true && items.length > 0) {
       // Keyset on update_time: a case updated while paging moves past `end` instead of shifting the pages.
       const last = Math.max(...items.map((item) => Number(item.aftersale_info.update_time)));
@@ -207,7 +213,7 @@ export class DouyinAdapter implements MarketplaceAdapter {
     const data = await new DouyinClient(ctx).call<DouyinDetailData>(DOUYIN_PATHS.detail, {
       after_sale_id: externalId,
     });
-    return mapDouyinDetail(data);
+    return this.deliveryTimes.fillOne(ctx, mapDouyinDetail(data));
   }
 
   /**

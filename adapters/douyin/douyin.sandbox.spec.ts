@@ -110,6 +110,18 @@ describe('DouyinSandbox with DouyinAdapter', () => {
     expect(fetched.requestedAmount).toEqual(cases.get(generated[0])?.requestedAmount);
   });
 
+  it('serves the sub-order delivery time a requested case is read with, and refuses an order read without id', async () => {
+    const [delivered, waiting] = await sandbox.generateCases(2);
+    const at = new Date(Math.floor(Date.now() / 1000) * 1000 - 2 * 86_400_000);
+    sandbox.deliverOrder(delivered, at);
+    sandbox.deliverOrder(waiting, null);
+    expect((await adapter.fetchCase(context(), delivered)).deliveredAt).toEqual(at);
+    expect((await adapter.fetchCase(context(), waiting)).deliveredAt ?? null).toBeNull();
+    await expect(new DouyinClient(context()).call(DOUYIN_PATHS.orderDetail, {})).rejects.toMatchObject({
+      code: AdapterErrorCode.INVALID,
+    });
+  });
+
   it('applies every supported action and enforces the update_time lock', async () => {
     await sandbox.generateCases(20);
     const cases = [...(await pullAll()).values()];

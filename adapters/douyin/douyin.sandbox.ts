@@ -65,6 +65,8 @@ interface SandboxAftersale {
   returnTracking: string | null;
   applyTime: number;
   updateTime: number;
+  /** When the carrier delivered the sub-order to the buyer (unix seconds), 0 while not delivered. */
+  deliveredAt: number;
 }
 
 function envelope(
@@ -148,6 +150,8 @@ export class DouyinSandbox extends HttpSandbox implements MarketplaceSandbox {
         returnTracking: null,
         applyTime: now,
         updateTime: now,
+        // A buyer whose parcel never came has nothing delivered; the others received it a day ago.
+        deliveredAt: reason.code === 'not_received' ? 0 : now - 86400,
       };
       this.cases.set(aftersale.id, aftersale);
       created.push(aftersale);
@@ -169,6 +173,13 @@ export class DouyinSandbox extends HttpSandbox implements MarketplaceSandbox {
     }
     await this.push(moved.map((aftersale) => this.message('203', aftersale)));
     return moved.map((aftersale) => aftersale.id);
+  }
+
+  /** When the carrier delivered the case's sub-order (`logistics_receipt_time`), or null: not delivered. */
+  deliverOrder(externalId: string, at: Date | null): void {
+    const aftersale = this.cases.get(externalId);
+    if (!aftersale) throw new Error(`no case ${externalId}`);
+    aftersale.deliveredAt = at ? toUnixSeconds(at) : 0;
   }
 
   caseState(externalId: string): unknown {
@@ -253,7 +264,31 @@ export class DouyinSandbox extends HttpSandbox implements MarketplaceSandbox {
       }
       case DOUYIN_PATHS.operate:
         return this.operate(params);
+      case DOUYIN_PATHS.orderDetail:
+        return this.orderDetail(params);
     }
+  }
+
+  /** The shop order behind cases, ids as strings as the order API writes them; shipped three days before. */
+  private orderDetail(params: Record<string, unknown>): SandboxResponse {
+    const shopOrderId = params.shop_order_id === undefined ? '' : String(params.shop_order_id);
+    if (!shopOrderId) {
+      return envelope(40004, '非法的参数', 'isv.parameter-invalid:shop_order_id', 'shop_order_id不能为空');
+    }
+    const lines = [...this.cases.values()].filter((aftersale) => aftersale.shopOrderId === shopOrderId);
+    if (lines.length === 0) return envelope(40004, '非法的参数', 'isv.parameter-invalid', '订单不存在');
+    return success({
+      shop_order_detail: {
+        order_id: shopOrderId,
+        sku_order_list: lines.map((aftersale) => ({
+          order_id: aftersale.skuOrderId,
+          parent_order_id: shopOrderId,
+          ship_time: Math.min(aftersale.applyTime, aftersale.deliveredAt || Infinity) - 3 * 86400,
+          logistics_receipt_time: aftersale.deliveredAt,
+          confirm_receipt_time: 0,
+        })),
+      },
+    });
   }
 
   private list(params: Record<string, unknown>): SandboxResponse {

@@ -8,6 +8,7 @@ export const DOUYIN_PATHS = {
   list: '/afterSale/List',
   detail: '/afterSale/Detail',
   operate: '/afterSale/operate',
+  orderDetail: '/order/orderDetail',
 } as const;
 
 export type DouyinPath = (typeof DOUYIN_PATHS)[keyof typeof DOUYIN_PATHS];
@@ -210,3 +211,23 @@ export const DOUYIN_AFTERSALE_TAGS: Readonly<Record<string, string>> = {
   '226': 'ReissueShipped',
   '227': 'ReissueApplyAgreed',
 };
+
+/**
+ * `/order/orderDetail` → `data.shop_order_detail`, the fields read here (zsmhub/doudian-sdk
+ * `api/order_orderDetail`): per sub-order `ship_time` 发货时间, `logistics_receipt_time` 物流收货时间 (the carrier's
+ * delivery), `confirm_receipt_time` 用户确认收货时间; unix seconds, 0 while it has not happened.
+ */
+export interface DouyinOrderDetailData {
+  shop_order_detail?: {
+    order_id?: string | number | null;
+    sku_order_list?:
+      | {
+          order_id?: string | number | null;
+          parent_order_id?: string | number | null;
+          ship_time?: number | null;
+          logistics_receipt_time?: number | null;
+          confirm_receipt_time?: number | null;
+        }[]
+      | null;
+  } | null;
+}
