@@ -159,6 +159,15 @@ describe('WoocommerceAdapter', () => {
       expect(mapWooOrder({ ...order(), customer_id: 0 }).buyer?.externalId).toBeNull();
     });
 
+    it('takes the completion date as the delivery time, from the order itself, none before completion', () => {
+      expect(mapWooOrder({ ...order(), date_completed_gmt: '2025-03-01T20:15:00' }).deliveredAt).toEqual(
+        new Date('2025-03-01T20:15:00Z'),
+      );
+      expect(mapWooOrder({ ...order(), date_completed_gmt: null }).deliveredAt).toBeNull();
+      expect(mapWooOrder(order()).deliveredAt).toBeNull();
+      expect(() => mapWooOrder({ ...order(), date_completed_gmt: 'soon' })).toThrow(/date_completed_gmt/);
+    });
+
     it('reads *_gmt timestamps as UTC', () => {
       expect(parseWooGmt('2025-03-02T10:30:00', 'x').toISOString()).toBe('2025-03-02T10:30:00.000Z');
       expect(() => parseWooGmt('', 'x')).toThrow();

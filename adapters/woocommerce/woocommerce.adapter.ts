@@ -81,7 +81,8 @@ function orderIdOf(topic: string, body: unknown): string | null {
  * WooCommerce REST API v3 (https://woocommerce.github.io/woocommerce-rest-api-docs/). WooCommerce has
  * no returns object, so a ticket is an order that has been refunded (in part or in full), keyed by the
  * order id. Order webhooks carry the whole order and are mapped directly; `action.*` webhooks name
- * the order and trigger a re-read.
+ * the order and trigger a re-read. WooCommerce keeps no delivery time; the order's completion date stands for it
+ * (`WOO_DELIVERED_AT_FIELD`), read from the order itself with no extra call.
  */
 export class WoocommerceAdapter implements MarketplaceAdapter {
   readonly capabilities: AdapterCapabilities = {

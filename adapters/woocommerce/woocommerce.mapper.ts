@@ -25,6 +25,14 @@ export const WOO_ORDER_STATUS_STAGE: Readonly<Record<string, TicketStage>> = {
   pending: 'refunded',
 };
 
+/**
+ * [U] The order field read as its delivery time. WooCommerce core keeps no delivery or sign-for time; the nearest
+ * it has is `date_completed` ("the date the order was completed"), and `completed` means "order fulfilled and
+ * complete – requires no further action" (the order-status guide). A store that completes orders when they ship
+ * counts the fast-refund window from the shipment, the stricter reading.
+ */
+export const WOO_DELIVERED_AT_FIELD = 'date_completed_gmt' as const;
+
 function invalid(message: string): AdapterError {
   return new AdapterError(AdapterErrorCode.INVALID, message);
 }
@@ -110,6 +118,9 @@ export function mapWooOrder(order: WooOrder): NormalizedCase {
     })),
     evidence: [],
     platformDeadlineAt: null,
+    deliveredAt: order[WOO_DELIVERED_AT_FIELD]
+      ? parseWooGmt(order[WOO_DELIVERED_AT_FIELD], WOO_DELIVERED_AT_FIELD)
+      : null,
     externalCreatedAt: parseWooGmt(order.date_created_gmt, 'date_created_gmt'),
     externalUpdatedAt: parseWooGmt(order.date_modified_gmt, 'date_modified_gmt'),
     platformVersion: null,

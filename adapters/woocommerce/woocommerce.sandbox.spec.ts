@@ -48,6 +48,8 @@ describe('WoocommerceSandbox with WoocommerceAdapter', () => {
     }
     expect(resolved.map((c) => c.externalId)).toEqual(ids);
     expect(resolved.every((c) => (c.refundedAmount?.amountMinor ?? 0) > 0 && c.items.length > 0)).toBe(true);
+    // Completed orders carry their completion date, read as the delivery time.
+    expect(resolved.every((c) => c.deliveredAt instanceof Date)).toBe(true);
   });
 
   it('pulls every refunded order across pages', async () => {

@@ -97,6 +97,8 @@ export class WoocommerceSandbox extends HttpSandbox implements MarketplaceSandbo
         currency: CURRENCY,
         date_created_gmt: now,
         date_modified_gmt: now,
+        // Created as completed: fulfilled at once, as a store that completes on delivery would record it.
+        date_completed_gmt: now,
         total: minorToDecimal(generated.totalMinor, CURRENCY),
         customer_id: Math.random() < 0.3 ? 0 : 1000 + (id % 97),
         billing: { first_name: pick(SAMPLE_BUYERS), last_name: '' },

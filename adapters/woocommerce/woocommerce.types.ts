@@ -33,6 +33,8 @@ export interface WooOrder {
   currency: string;
   date_created_gmt: string;
   date_modified_gmt: string;
+  /** When the order was completed (UTC, no zone designator); null until then. */
+  date_completed_gmt?: string | null;
   total: string;
   customer_id: number | string;
   customer_note?: string;
