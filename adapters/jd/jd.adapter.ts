@@ -114,6 +114,11 @@ export const JD_HISTORY_DAYS = 90;
  * `jingdong.asc.sync.list` by update time, and pre-shipment refund applications
  * (`jingdong.pop.afs.soa.refundapply.*`) pulled by apply time, ids prefixed `RA-`. JD's after-sales message
  * push could not be confirmed, so nothing is pushed.
+ *
+ * No delivery time: a refund application is made before shipment, so there is nothing delivered; for service
+ * orders JOS publishes neither the response fields of `jingdong.asc.sync.list` nor a sign-for time on the
+ * order read (`jingdong.pop.order.get`) that the published docs or SDK sources confirm, so JD cases carry none
+ * and the fast-refund policy's `whenDeliveryUnknown` applies.
  */
 export class JdAdapter implements MarketplaceAdapter {
   readonly capabilities: AdapterCapabilities = {
