@@ -1,8 +1,7 @@
 import { Controller, HttpCode, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
-import { RateLimited } from '../rate-limits/rate-limit-scope';
+import { IngressRateGuard } from '../rate-limits/ingress-rate.guard';
 import { Public } from '../tenancy/auth.decorators';
 import { IngestionService } from './ingestion.service';
 
@@ -16,8 +15,7 @@ interface RequestWithRawBody extends Request {
  */
 @ApiExcludeController()
 @Public()
-@RateLimited('ingress')
-@UseGuards(ThrottlerGuard)
+@UseGuards(IngressRateGuard)
 @Controller('v1/webhooks')
 export class WebhooksController {
   constructor(private readonly ingestion: IngestionService) {}

@@ -2,7 +2,8 @@ import { SetMetadata, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 import type { RateLimitConfig } from '../../config/env.config';
 
-export type RateLimitScope = 'tenant-creation' | 'ingress';
+/** Limits kept by `ThrottlerGuard`; pushes have their own (`IngressRateLimiter`). */
+export type RateLimitScope = 'tenant-creation';
 
 const RATE_LIMIT_SCOPE = 'rate-limit:scope';
 
@@ -17,7 +18,7 @@ export function rateLimitScope(context: ExecutionContext): RateLimitScope {
   return scope;
 }
 
-/** Window and limit of each scope: tenant creation per client address and minute, ingress per connection and second. */
+/** Window and limit of each scope: tenant creation per client address and minute. */
 export function rateLimitWindow(
   scope: RateLimitScope,
   limits: RateLimitConfig,
@@ -25,12 +26,10 @@ export function rateLimitWindow(
   switch (scope) {
     case 'tenant-creation':
       return { ttlMs: 60_000, limit: limits.tenantCreationsPerMinute };
-    case 'ingress':
-      return { ttlMs: 1_000, limit: limits.ingressPerConnectionPerSecond };
   }
 }
 
-/** Ingress is counted per connection (a platform pushes from many addresses); the rest per client address. */
-export function rateLimitTracker(scope: RateLimitScope, request: Request): string {
-  return scope === 'ingress' ? `connection:${String(request.params.connectionId)}` : `ip:${request.ip}`;
+/** Counted per client address. */
+export function rateLimitTracker(_scope: RateLimitScope, request: Request): string {
+  return `ip:${request.ip}`;
 }

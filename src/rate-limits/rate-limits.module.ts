@@ -4,11 +4,19 @@ import type { Request } from 'express';
 import type { AppConfig } from '../../config/env.config';
 import { APP_CONFIG } from '../config.module';
 import { rateLimitScope, rateLimitTracker, rateLimitWindow } from './rate-limit-scope';
+import { IngressRateGuard } from './ingress-rate.guard';
+import { IngressRateLimiter } from './ingress-rate-limiter';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
 
-/** The storage on its own, so the throttler's options factory and the API-key guard share one instance. */
+/**
+ * The storage on its own, so the throttler's options factory and the API-key guard share one instance; and
+ * the ingress limiter, one per process, for the webhook routes.
+ */
 @Global()
-@Module({ providers: [RedisThrottlerStorage], exports: [RedisThrottlerStorage] })
+@Module({
+  providers: [RedisThrottlerStorage, IngressRateLimiter, IngressRateGuard],
+  exports: [RedisThrottlerStorage, IngressRateLimiter, IngressRateGuard],
+})
 export class RateLimitStorageModule {}
 
 /** `@nestjs/throttler` with its counters in Redis; the limits come from the configuration. */
