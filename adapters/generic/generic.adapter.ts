@@ -71,6 +71,10 @@ export class GenericAdapter implements MarketplaceAdapter {
 /** Best effort, for listing failed events: a malformed body is still stored and fails later with its reason. */
 function peekExternalId(payload: string): string | null {
   try {
+    // The native parser is exact for an id sent as a string (the usual case, and faster); a numeric id is
+    // read again without losing digits.
+    const quick = (JSON.parse(payload) as { data?: { externalId?: unknown } } | null)?.data?.externalId;
+    if (typeof quick === 'string') return idString(quick);
     const body = parseLosslessJson(payload) as { data?: { externalId?: unknown } };
     return idString(body?.data?.externalId);
   } catch {

@@ -6,6 +6,7 @@ import type { InboundEventDraft } from '../../adapters/contract';
 import { storableText } from '../common/input-text';
 import type { Connection } from '../connections/connection.entity';
 import type { InboundEventStatus } from './inbound-event.entity';
+import { INBOUND_CHANNEL } from './inbound-signal.service';
 
 /** Longer ids (a 4,000-character `webhook-id`) are stored as their hash: still unique, and small enough to index. */
 export const MAX_STORED_KEY_LENGTH = 200;
@@ -36,39 +37,136 @@ export interface EventOutcome {
   nextAttemptAt: Date | null;
 }
 
+/** Statements storing events that may run at once; calls arriving meanwhile share the next one. */
+const STORE_CONCURRENCY = 4;
+/** Events one shared statement stores at most (a call is never split, whatever its size). */
+const STORE_BATCH_EVENTS = 2_000;
+
+/** A call to `store` waiting for its statement. */
+interface StoreCall {
+  tenantId: string;
+  connectionId: string;
+  status: 'received' | 'held';
+  rows: { dedupeKey: string; eventType: string; externalId: string | null; payload: string }[];
+  resolve: (ids: string[]) => void;
+  reject: (error: unknown) => void;
+}
+
 /** Owner of `inbound_events`: the durable queue between ingress and the workers. */
 @Injectable()
 export class InboundEventRepository {
+  private readonly waiting: StoreCall[] = [];
+  private running = 0;
+
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
-   * Stores events with one statement whatever their number (arrays, not one bind parameter per value), so a
-   * push of 11,000 messages is as safe as one of a single message; duplicates fall away on the unique key.
-   * Returns the ids of the events that are new.
+   * Stores events (duplicates fall away on the unique key) and returns the ids of those that are new, once
+   * they are committed, with the workers woken by that commit. Calls that arrive while STORE_CONCURRENCY statements are running are stored
+   * together by the next one, so a burst of pushes costs a few statements and commits, not one each, and a
+   * lone push waits for nothing. Arrays, not one bind parameter per value: a push of 11,000 messages is as
+   * safe as one of a single message. When a shared statement fails, each call is stored on its own, so one
+   * bad push fails alone.
    */
-  async store(
+  store(
     connection: Pick<Connection, 'id' | 'tenantId'>,
     events: InboundEventDraft[],
     status: 'received' | 'held' = 'received',
   ): Promise<string[]> {
-    if (events.length === 0) return [];
-    const inserted = (await this.dataSource.query(
-      `INSERT INTO inbound_events (tenant_id, connection_id, dedupe_key, event_type, external_id, payload, status)
-       SELECT $1, $2, x.dedupe_key, x.event_type, x.external_id, x.payload, $7
-       FROM unnest($3::text[], $4::text[], $5::text[], $6::text[]) AS x(dedupe_key, event_type, external_id, payload)
-       ON CONFLICT (connection_id, dedupe_key) DO NOTHING
-       RETURNING id`,
-      [
-        connection.tenantId,
-        connection.id,
-        events.map((event) => storableKey(event.dedupeKey)),
-        events.map((event) => storableText(event.eventType)),
-        events.map((event) => (event.externalId === null ? null : storableKey(event.externalId))),
-        events.map((event) => storableText(event.payload)),
+    if (events.length === 0) return Promise.resolve([]);
+    return new Promise((resolve, reject) => {
+      this.waiting.push({
+        tenantId: connection.tenantId,
+        connectionId: connection.id,
         status,
+        rows: events.map((event) => ({
+          dedupeKey: storableKey(event.dedupeKey),
+          eventType: storableText(event.eventType),
+          externalId: event.externalId === null ? null : storableKey(event.externalId),
+          payload: storableText(event.payload),
+        })),
+        resolve,
+        reject,
+      });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.running < STORE_CONCURRENCY && this.waiting.length > 0) {
+      let count = 0;
+      let taken = 0;
+      while (
+        taken < this.waiting.length &&
+        (taken === 0 || count + this.waiting[taken].rows.length <= STORE_BATCH_EVENTS)
+      ) {
+        count += this.waiting[taken].rows.length;
+        taken += 1;
+      }
+      const batch = this.waiting.splice(0, taken);
+      this.running += 1;
+      void this.storeBatch(batch).finally(() => {
+        this.running -= 1;
+        this.pump();
+      });
+    }
+  }
+
+  private async storeBatch(batch: StoreCall[]): Promise<void> {
+    let inserted: { id: string; connection_id: string; dedupe_key: string }[];
+    try {
+      inserted = await this.insert(batch);
+    } catch (error) {
+      if (batch.length === 1) {
+        batch[0].reject(error);
+        return;
+      }
+      for (const call of batch) await this.storeBatch([call]);
+      return;
+    }
+    // Each new row belongs to the first call that carried its key; later carriers see a duplicate.
+    const owner = new Map<string, StoreCall>();
+    for (const call of batch) {
+      for (const row of call.rows) {
+        const key = `${call.connectionId}\u0000${row.dedupeKey}`;
+        if (!owner.has(key)) owner.set(key, call);
+      }
+    }
+    const ids = new Map<StoreCall, string[]>(batch.map((call) => [call, []]));
+    for (const row of inserted)
+      ids.get(owner.get(`${row.connection_id}\u0000${row.dedupe_key}`) as StoreCall)?.push(row.id);
+    for (const call of batch) call.resolve(ids.get(call) ?? []);
+  }
+
+  private async insert(
+    batch: StoreCall[],
+  ): Promise<{ id: string; connection_id: string; dedupe_key: string }[]> {
+    const column = <T>(pick: (call: StoreCall, row: StoreCall['rows'][number]) => T): T[] =>
+      batch.flatMap((call) => call.rows.map((row) => pick(call, row)));
+    return (await this.dataSource.query(
+      // The workers are woken in the same statement (delivered at its commit): no round trip of its own.
+      `WITH stored AS (
+         INSERT INTO inbound_events (tenant_id, connection_id, dedupe_key, event_type, external_id, payload, status)
+         SELECT x.tenant_id, x.connection_id, x.dedupe_key, x.event_type, x.external_id, x.payload, x.status
+         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+           AS x(tenant_id, connection_id, dedupe_key, event_type, external_id, payload, status)
+         ON CONFLICT (connection_id, dedupe_key) DO NOTHING
+         RETURNING id, connection_id, dedupe_key, status
+       )
+       SELECT s.id, s.connection_id, s.dedupe_key FROM stored s
+       CROSS JOIN (
+         SELECT count(pg_notify('${INBOUND_CHANNEL}', '')) FROM (SELECT 1 FROM stored WHERE status = 'received' LIMIT 1) r
+       ) AS wake`,
+      [
+        column((call) => call.tenantId),
+        column((call) => call.connectionId),
+        column((_, row) => row.dedupeKey),
+        column((_, row) => row.eventType),
+        column((_, row) => row.externalId),
+        column((_, row) => row.payload),
+        column((call) => call.status),
       ],
-    )) as { id: string }[];
-    return inserted.map((row) => row.id);
+    )) as { id: string; connection_id: string; dedupe_key: string }[];
   }
 
   /** Events pushed while the connection was paused go in line; returns how many. */

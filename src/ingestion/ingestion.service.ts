@@ -63,12 +63,14 @@ export class IngestionService {
 
   /**
    * The ingress hot path: verify the raw bytes, store every event (duplicates fall away on the unique key)
-   * in one statement, and only then answer. The workers are woken with one coalesced signal; ingress never
-   * waits on Redis.
+   * in one statement, shared with the pushes arriving alongside, and only then answer. That statement wakes
+   * the workers; ingress never waits on Redis.
    */
   async receivePush(platform: string, connectionId: string, push: IncomingPush): Promise<PushReceipt> {
     // An unknown connection and a bad signature get the same answer, so connection ids cannot be probed.
-    const rejected = new DomainError(ErrorCode.INVALID_SIGNATURE, 'the push could not be authenticated');
+    // Made only when needed: an error's stack trace is not free on the hot path.
+    const rejected = () =>
+      new DomainError(ErrorCode.INVALID_SIGNATURE, 'the push could not be authenticated');
     // Which platforms take HTTP pushes is public (GET /v1/platforms), so saying so reveals no connection.
     const verify = this.adapters.has(platform) ? this.adapters.get(platform).verifyWebhook : undefined;
     if (this.adapters.has(platform) && !verify) {
@@ -78,7 +80,7 @@ export class IngestionService {
       );
     }
     const resolved = isUuid(connectionId) ? await this.connections.resolve(connectionId) : null;
-    if (!resolved || resolved.connection.platform !== platform || !verify) throw rejected;
+    if (!resolved || resolved.connection.platform !== platform || !verify) throw rejected();
     const adapter = this.adapters.get(platform);
     let verified;
     try {
@@ -86,7 +88,7 @@ export class IngestionService {
     } catch (error) {
       if (error instanceof WebhookSignatureError) {
         this.logger.debug(`push to connection ${connectionId} rejected: ${error.message}`);
-        throw rejected;
+        throw rejected();
       }
       throw error;
     }
@@ -98,8 +100,8 @@ export class IngestionService {
       verified.events,
       held ? 'held' : 'received',
     );
+    // The statement that stored them woke the workers.
     recordInboundEvents(platform, storedIds.length, verified.events.length - storedIds.length);
-    if (storedIds.length > 0 && !held) this.signal.wake();
     return {
       status: verified.reply?.status ?? 200,
       body: verified.reply?.body ?? {
