@@ -247,7 +247,7 @@ describe('DouyinAdapter.pull', () => {
     `{"order_by":["update_time asc"],"page":${page},"size":100,"update_end_time":${end},"update_start_time":${start}}`;
 
   it('reads by update time from a day back, ordered by update_time, pages from 0', async () => {
-    const start = NOW_SECONDS - DOUYIN_PULL_WINDOW.lookbackSeconds;
+    const start = NOW_SECONDS - DOUYIN_PULL_WINDOW.lookbackMs / 1000;
     const scope = signedCall(nock(GATEWAY), DOUYIN_PATHS.list, listParams(start, NOW_SECONDS, 0)).reply(
       200,
       fixtureText('aftersale-list.json'),
@@ -262,7 +262,7 @@ describe('DouyinAdapter.pull', () => {
     // The requested case carries its own sub-order's delivery, not the other line's; the refunded one none.
     expect(page.cases.map((found) => found.deliveredAt ?? null)).toEqual([new Date(1_699_880_000_000), null]);
     expect(page.hasMore).toBe(false);
-    expect(JSON.parse(page.nextCursor!)).toEqual({ start: NOW_SECONDS - 300, end: null, page: 0 });
+    expect(JSON.parse(page.nextCursor!)).toEqual({ start: (NOW_SECONDS - 300) * 1000, end: null, page: 0 });
   });
 
   it('continues from the last update_time while has_more, so updated cases cannot shift pages', async () => {
@@ -272,11 +272,15 @@ describe('DouyinAdapter.pull', () => {
       listParams(1_700_000_000, NOW_SECONDS, 0),
     ).reply(200, fixtureText('aftersale-list.json').replace('"has_more": false', '"has_more": true'));
     orderDetailCall(scope).reply(200, fixtureText('order-detail.json'));
-    const cursor = JSON.stringify({ start: 1_700_000_000, end: null, page: 0 });
+    const cursor = JSON.stringify({ start: 1_700_000_000_000, end: null, page: 0 });
     const page = await new DouyinAdapter().pull(context(), cursor);
     expect(scope.isDone()).toBe(true);
     expect(page.hasMore).toBe(true);
-    expect(JSON.parse(page.nextCursor!)).toEqual({ start: 1_700_000_400, end: NOW_SECONDS, page: 0 });
+    expect(JSON.parse(page.nextCursor!)).toEqual({
+      start: 1_700_000_400_000,
+      end: NOW_SECONDS * 1000,
+      page: 0,
+    });
   });
 
   it('turns the page when a whole page shares the window start, so it cannot loop', async () => {
@@ -286,10 +290,15 @@ describe('DouyinAdapter.pull', () => {
       listParams(1_700_000_400, NOW_SECONDS, 0),
     ).reply(200, fixtureText('aftersale-list.json').replace('"has_more": false', '"has_more": true'));
     orderDetailCall(scope).reply(200, fixtureText('order-detail.json'));
+    // A cursor stored in seconds, as this adapter wrote them before, reads the same.
     const cursor = JSON.stringify({ start: 1_700_000_400, end: null, page: 0 });
     const page = await new DouyinAdapter().pull(context(), cursor);
     expect(scope.isDone()).toBe(true);
-    expect(JSON.parse(page.nextCursor!)).toEqual({ start: 1_700_000_400, end: NOW_SECONDS, page: 1 });
+    expect(JSON.parse(page.nextCursor!)).toEqual({
+      start: 1_700_000_400_000,
+      end: NOW_SECONDS * 1000,
+      page: 1,
+    });
   });
 
   it('maps an expired token on the list call to AUTH', async () => {

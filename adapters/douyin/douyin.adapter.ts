@@ -1,6 +1,6 @@
 import { DeliveryTimes } from '../shared/delivery-times';
 import { isPulledRowEvent, mapPulledRows, resolvePulledRow } from '../shared/pulled-rows';
-import { parseWindowCursor, windowBackfill, type WindowCursor } from '../shared/window-cursor';
+import { WindowPager } from '../shared/window-cursor';
 import { LosslessNumber } from 'lossless-json';
 import {
   AdapterError,
@@ -41,7 +41,11 @@ import {
 } from './douyin.types';
 
 /** First pull reads a day back; each later run re-reads 5 minutes, since writes land slightly late. */
-export const DOUYIN_PULL_WINDOW = { lookbackSeconds: 24 * 60 * 60, overlapSeconds: 5 * 60 };
+export const DOUYIN_PULL_WINDOW = {
+  lookbackMs: 24 * 60 * 60 * 1000,
+  maxWindowMs: null,
+  overlapMs: 5 * 60 * 1000,
+};
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -112,12 +116,17 @@ export class DouyinAdapter implements MarketplaceAdapter {
 
   private readonly deliveryTimes = new DeliveryTimes(douyinReceivedAt, douyinDeliveryKey);
 
-  readonly backfill = windowBackfill({
-    platform: 'Douyin',
-    maxDays: DOUYIN_HISTORY_DAYS,
-    unit: 's',
-    firstPage: 0,
-  });
+  private readonly pager = new WindowPager(
+    {
+      platform: 'Douyin',
+      ...DOUYIN_PULL_WINDOW,
+      firstPage: 0,
+      maxDays: DOUYIN_HISTORY_DAYS,
+      legacySeconds: true,
+    },
+    {},
+  );
+  readonly backfill = this.pager.backfill;
 
   defaultApiBaseUrl(): string {
     return 'https://openapi-fxg.jinritemai.com';
@@ -176,14 +185,11 @@ export class DouyinAdapter implements MarketplaceAdapter {
   }
 
   async pull(ctx: AdapterContext, cursor: string | null): Promise<PullPage> {
-    const now = toUnixSeconds(ctx.now());
-    const state = cursor
-      ? parseWindowCursor(cursor, 'Douyin', 0)
-      : { start: now - DOUYIN_PULL_WINDOW.lookbackSeconds, end: null, page: 0 };
-    const end = state.end ?? Math.max(now, state.start + 1);
+    const now = ctx.now().getTime();
+    const { state, end } = this.pager.open(cursor, now);
     const data = await new DouyinClient(ctx).call<DouyinListData>(DOUYIN_PATHS.list, {
-      update_start_time: state.start,
-      update_end_time: end,
+      update_start_time: toUnixSeconds(new Date(state.start)),
+      update_end_time: toUnixSeconds(new Date(end)),
       order_by: ['update_time asc'],
       page: state.page,
       size: DOUYIN_PAGE_SIZE,
@@ -196,17 +202,10 @@ export class DouyinAdapter implements MarketplaceAdapter {
     const cases = { ...mapped, cases: await this.deliveryTimes.fill(ctx, mapped.cases) };
     if (data.has_more === true && items.length > 0) {
       // Keyset on update_time: a case updated while paging moves past `end` instead of shifting the pages.
-      const last = Math.max(...items.map((item) => Number(item.aftersale_info.update_time)));
-      const next: WindowCursor =
-        last > state.start ? { start: last, end, page: 0 } : { ...state, end, page: state.page + 1 };
-      return { ...cases, nextCursor: JSON.stringify(next), hasMore: true };
+      const last = Math.max(...items.map((item) => Number(item.aftersale_info.update_time))) * 1000;
+      return { ...cases, ...this.pager.more(state, end, last > state.start ? { start: last, page: 0 } : {}) };
     }
-    const next: WindowCursor = { start: end - DOUYIN_PULL_WINDOW.overlapSeconds, end: null, page: 0 };
-    return {
-      ...cases,
-      nextCursor: JSON.stringify(next),
-      hasMore: now - end > DOUYIN_PULL_WINDOW.overlapSeconds,
-    };
+    return { ...cases, ...this.pager.done(end, now) };
   }
 
   async fetchCase(ctx: AdapterContext, externalId: string): Promise<NormalizedCase> {

@@ -14,7 +14,7 @@ import {
 } from '../contract';
 import { rereadAfterAction } from '../shared/action-reread';
 import { isPulledRowEvent, mapPulledRows, resolvePulledRow } from '../shared/pulled-rows';
-import { parseWindowCursor, windowBackfill, type WindowCursor } from '../shared/window-cursor';
+import { WindowPager, type WindowCursor } from '../shared/window-cursor';
 import { formatGmt8 } from '../shared/china-time';
 import { idString } from '../shared/lossless-json';
 import { JdClient } from './jd.client';
@@ -151,13 +151,12 @@ export class JdAdapter implements MarketplaceAdapter {
     docs: 'https://jos.jd.com/apilistnewdetail?apiCateId=241',
   };
 
-  readonly backfill = windowBackfill({
-    platform: 'JD',
-    maxDays: JD_HISTORY_DAYS,
-    unit: 'ms',
-    firstPage: 1,
-    extra: { family: 'asc' },
-  });
+  private readonly pager = new WindowPager<JdPullCursor>(
+    { platform: 'JD', ...JD_PULL_WINDOW, firstPage: 1, maxDays: JD_HISTORY_DAYS },
+    { family: 'asc' },
+    (value) => PULL_FAMILIES.includes(value.family),
+  );
+  readonly backfill = this.pager.backfill;
 
   defaultApiBaseUrl(): string {
     return 'https://api.jd.com/routerjson';
@@ -179,11 +178,7 @@ export class JdAdapter implements MarketplaceAdapter {
    */
   async pull(ctx: AdapterContext, cursor: string | null): Promise<PullPage> {
     const now = ctx.now().getTime();
-    const state: JdPullCursor = cursor
-      ? parseWindowCursor<JdPullCursor>(cursor, 'JD', 1, (value) => PULL_FAMILIES.includes(value.family))
-      : { start: now - JD_PULL_WINDOW.lookbackMs, end: null, page: 1, family: 'asc' };
-    const end =
-      state.end ?? Math.max(state.start + 1000, Math.min(state.start + JD_PULL_WINDOW.maxWindowMs, now));
+    const { state, end } = this.pager.open(cursor, now);
     const from = formatGmt8(new Date(state.start));
     const to = formatGmt8(new Date(end));
     const client = new JdClient(ctx);
@@ -225,13 +220,12 @@ export class JdAdapter implements MarketplaceAdapter {
         state.page * JD_PULL_WINDOW.applyPageSize < Number(response.queryResult?.totalCount ?? 0);
     }
     const following = PULL_FAMILIES[PULL_FAMILIES.indexOf(state.family) + 1];
-    const next: JdPullCursor = more
-      ? { ...state, end, page: state.page + 1 }
+    const next = more
+      ? this.pager.more(state, end)
       : following
-        ? { ...state, end, page: 1, family: following }
-        : { start: end - JD_PULL_WINDOW.overlapMs, end: null, page: 1, family: 'asc' };
-    const hasMore = more || following !== undefined || now - end > JD_PULL_WINDOW.overlapMs;
-    return { ...mapped, nextCursor: JSON.stringify(next), hasMore };
+        ? this.pager.more(state, end, { page: 1, family: following })
+        : this.pager.done(end, now);
+    return { ...mapped, ...next };
   }
 
   async fetchCase(ctx: AdapterContext, externalId: string): Promise<NormalizedCase> {

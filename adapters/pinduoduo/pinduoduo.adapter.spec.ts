@@ -190,7 +190,7 @@ describe('PinduoduoAdapter.pull', () => {
     });
 
   it('starts a day back in a 30-minute window and pages while total_count says so', async () => {
-    const start = NOW_SECONDS - PDD_PULL_WINDOW.lookbackSeconds;
+    const start = NOW_SECONDS - PDD_PULL_WINDOW.lookbackMs / 1000;
     const end = start + 30 * 60;
     const first = fixture('refund-increment-get.json').replace('"total_count": 3', '"total_count": 150');
     const scope = gateway()
@@ -218,18 +218,21 @@ describe('PinduoduoAdapter.pull', () => {
     const page2 = await adapter.pull(context(), page1.nextCursor);
     expect(scope.isDone()).toBe(true);
     expect(page2.hasMore).toBe(true);
-    expect(JSON.parse(page2.nextCursor!)).toEqual({ start: end - 5 * 60, end: null, page: 1 });
+    expect(JSON.parse(page2.nextCursor!)).toEqual({ start: (end - 5 * 60) * 1000, end: null, page: 1 });
   });
 
-  it('stops at now with a 5-minute overlap kept for the next run', async () => {
+  it('stops at now with a 5-minute overlap kept for the next run, from a cursor stored in seconds', async () => {
     const scope = gateway()
       .post(ROUTER, listPage(NOW_SECONDS - 600, NOW_SECONDS, 1))
+      .reply(200, emptyPage)
+      .post(ROUTER, listPage(NOW_SECONDS - 300, NOW_SECONDS, 1))
       .reply(200, emptyPage);
     const cursor = JSON.stringify({ start: NOW_SECONDS - 600, end: null, page: 1 });
     const page = await adapter.pull(context(), cursor);
-    expect(scope.isDone()).toBe(true);
     expect(page.hasMore).toBe(false);
-    expect(JSON.parse(page.nextCursor!)).toEqual({ start: NOW_SECONDS - 300, end: null, page: 1 });
+    expect(JSON.parse(page.nextCursor!)).toEqual({ start: (NOW_SECONDS - 300) * 1000, end: null, page: 1 });
+    await adapter.pull(context(), page.nextCursor);
+    expect(scope.isDone()).toBe(true);
   });
 
   it('maps a throttled list call to RATE_LIMITED and an expired token to AUTH', async () => {

@@ -15,7 +15,7 @@ import {
 } from '../contract';
 import { rereadAfterAction } from '../shared/action-reread';
 import { isPulledRowEvent, mapPulledRows, resolvePulledRow } from '../shared/pulled-rows';
-import { parseWindowCursor, windowBackfill, type WindowCursor } from '../shared/window-cursor';
+import { WindowPager } from '../shared/window-cursor';
 import { toUnixSeconds } from '../shared/china-time';
 import { DeliveryTimes } from '../shared/delivery-times';
 import { idString } from '../shared/lossless-json';
@@ -45,9 +45,9 @@ import {
 
 /** The list API refuses windows over 30 minutes; re-reading 5 minutes covers late writes (as real OMSs do). */
 export const PDD_PULL_WINDOW = {
-  lookbackSeconds: 24 * 60 * 60,
-  windowSeconds: 30 * 60,
-  overlapSeconds: 5 * 60,
+  lookbackMs: 24 * 60 * 60 * 1000,
+  maxWindowMs: 30 * 60 * 1000,
+  overlapMs: 5 * 60 * 1000,
 };
 
 /** The buyer sees this note when the return is agreed; `operate_desc` is required by the API. */
@@ -106,12 +106,17 @@ export class PinduoduoAdapter implements MarketplaceAdapter {
 
   private readonly deliveryTimes = new DeliveryTimes(pddReceivedAt);
 
-  readonly backfill = windowBackfill({
-    platform: 'Pinduoduo',
-    maxDays: PDD_HISTORY_DAYS,
-    unit: 's',
-    firstPage: 1,
-  });
+  private readonly pager = new WindowPager(
+    {
+      platform: 'Pinduoduo',
+      ...PDD_PULL_WINDOW,
+      firstPage: 1,
+      maxDays: PDD_HISTORY_DAYS,
+      legacySeconds: true,
+    },
+    {},
+  );
+  readonly backfill = this.pager.backfill;
 
   defaultApiBaseUrl(): string {
     return 'https://gw-api.pinduoduo.com/api/router';
@@ -176,17 +181,13 @@ export class PinduoduoAdapter implements MarketplaceAdapter {
   }
 
   async pull(ctx: AdapterContext, cursor: string | null): Promise<PullPage> {
-    const now = toUnixSeconds(ctx.now());
-    const state = cursor
-      ? parseWindowCursor(cursor, 'Pinduoduo', 1)
-      : { start: now - PDD_PULL_WINDOW.lookbackSeconds, end: null, page: 1 };
-    const end =
-      state.end ?? Math.max(state.start + 1, Math.min(state.start + PDD_PULL_WINDOW.windowSeconds, now));
+    const now = ctx.now().getTime();
+    const { state, end } = this.pager.open(cursor, now);
     const page = await new PinduoduoClient(ctx).call<PddRefundListResponse>(PDD_METHODS.refundList, {
       after_sales_status: PDD_LIST_FILTER_ALL,
       after_sales_type: PDD_LIST_FILTER_ALL,
-      start_updated_at: state.start,
-      end_updated_at: end,
+      start_updated_at: toUnixSeconds(new Date(state.start)),
+      end_updated_at: toUnixSeconds(new Date(end)),
       page: state.page,
       page_size: PDD_PAGE_SIZE,
     });
@@ -196,15 +197,8 @@ export class PinduoduoAdapter implements MarketplaceAdapter {
       externalOrderId: row.order_sn ?? null,
     }));
     const mapped = { ...read, cases: await this.deliveryTimes.fill(ctx, read.cases) };
-    if (rows.length > 0 && state.page * PDD_PAGE_SIZE < Number(page.total_count)) {
-      return {
-        ...mapped,
-        nextCursor: JSON.stringify({ ...state, end, page: state.page + 1 }),
-        hasMore: true,
-      };
-    }
-    const next: WindowCursor = { start: end - PDD_PULL_WINDOW.overlapSeconds, end: null, page: 1 };
-    return { ...mapped, nextCursor: JSON.stringify(next), hasMore: end < now };
+    const more = rows.length > 0 && state.page * PDD_PAGE_SIZE < Number(page.total_count);
+    return { ...mapped, ...(more ? this.pager.more(state, end) : this.pager.done(end, now)) };
   }
 
   /** `pdd.refund.information.get` needs the order number beside the after-sales id. */

@@ -17,7 +17,7 @@ import {
 } from '../contract';
 import { rereadAfterAction } from '../shared/action-reread';
 import { isPulledRowEvent, mapPulledRows, resolvePulledRow } from '../shared/pulled-rows';
-import { parseWindowCursor, windowBackfill, type WindowCursor } from '../shared/window-cursor';
+import { WindowPager } from '../shared/window-cursor';
 import { formatGmt8 } from '../shared/china-time';
 import { DeliveryTimes } from '../shared/delivery-times';
 import { idString, parseLosslessJson, stringifyLosslessJson } from '../shared/lossless-json';
@@ -175,12 +175,11 @@ export class TaobaoAdapter implements MarketplaceAdapter {
   /** Sign-for times of requested refunds, read from the order's logistics trace (taobao.delivery.ts). */
   private readonly deliveryTimes = new DeliveryTimes(topSignedForAt);
 
-  readonly backfill = windowBackfill({
-    platform: 'Taobao',
-    maxDays: TOP_HISTORY_DAYS,
-    unit: 'ms',
-    firstPage: 1,
-  });
+  private readonly pager = new WindowPager(
+    { platform: 'Taobao', ...TOP_PULL_WINDOW, firstPage: 1, maxDays: TOP_HISTORY_DAYS },
+    {},
+  );
+  readonly backfill = this.pager.backfill;
 
   defaultApiBaseUrl(): string {
     return 'https://eco.taobao.com/router/rest';
@@ -203,11 +202,7 @@ export class TaobaoAdapter implements MarketplaceAdapter {
 
   async pull(ctx: AdapterContext, cursor: string | null): Promise<PullPage> {
     const now = ctx.now().getTime();
-    const state = cursor
-      ? parseWindowCursor(cursor, 'Taobao', 1)
-      : { start: now - TOP_PULL_WINDOW.lookbackMs, end: null, page: 1 };
-    const end =
-      state.end ?? Math.max(state.start + 1000, Math.min(state.start + TOP_PULL_WINDOW.maxWindowMs, now));
+    const { state, end } = this.pager.open(cursor, now);
     const page = await new TaobaoClient(ctx).call<TopRefundsReceiveGetResponse>(
       TOP_METHODS.refundsReceiveGet,
       {
@@ -225,12 +220,8 @@ export class TaobaoAdapter implements MarketplaceAdapter {
       externalOrderId: idString(row.tid),
     }));
     const cases = { ...mapped, cases: await this.deliveryTimes.fill(ctx, mapped.cases) };
-    if (page.has_next === true && rows.length > 0) {
-      return { ...cases, nextCursor: JSON.stringify({ ...state, end, page: state.page + 1 }), hasMore: true };
-    }
-    const next: WindowCursor = { start: end - TOP_PULL_WINDOW.overlapMs, end: null, page: 1 };
-    // Later pages of a window are read after its end was fixed; less than the overlap behind counts as caught up.
-    return { ...cases, nextCursor: JSON.stringify(next), hasMore: now - end > TOP_PULL_WINDOW.overlapMs };
+    const more = page.has_next === true && rows.length > 0;
+    return { ...cases, ...(more ? this.pager.more(state, end) : this.pager.done(end, now)) };
   }
 
   async fetchCase(ctx: AdapterContext, externalId: string): Promise<NormalizedCase> {
