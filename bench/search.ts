@@ -4,21 +4,24 @@
  *   npm run bench:search                     # 1,000,000 tickets (about 4 minutes to seed on 2 cores)
  *   npm run bench:search -- --tickets 100000 # a quicker run
  *
- * Starts the hub (API role) on a throw-away database, seeds one tenant's tickets with set-based SQL
- * (`generate_series` over reason templates whose search lexemes come from the hub's own tokenizer), then
- * times `GET /v1/tickets?q=…` one request at a time over HTTP: `q` alone and `q` with a selective filter
+ * Starts the hub (API role) on a throw-away database, seeds one tenant with `bench/seed-tickets.ts` (reason
+ * and product templates whose search lexemes come from the hub's own tokenizer, shared with the indicators
+ * benchmark), then times `GET /v1/tickets?q=…` one request at a time over HTTP: `q` alone and `q` with a selective filter
  * (`platform=woocommerce`, 5 % of the tickets). Prints p50/p95/max per kind of query and the plan of the
  * slowest one.
  */
 import { parseArgs } from 'node:util';
-import { searchQuery, searchTokens } from '../src/tickets/search-tokens';
+import { searchQuery } from '../src/tickets/search-tokens';
 import { HubProcess } from '../scripts/hub-process';
 import { json, summary } from './latency';
+import { seedTickets } from './seed-tickets';
 
 const { values } = parseArgs({
   options: {
     tickets: { type: 'string', default: '1000000' },
     rounds: { type: 'string', default: '20' },
+    /** Leave the seeded database in place (its URL is printed) to look at plans afterwards. */
+    keep: { type: 'boolean', default: false },
     database: {
       type: 'string',
       default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
@@ -29,72 +32,6 @@ const { values } = parseArgs({
 const TICKETS = Number(values.tickets);
 const ROUNDS = Number(values.rounds);
 const ADMIN_TOKEN = 'bench-admin-token-0123456789';
-
-/** Share of tickets per platform, in percent (sums to 100). */
-const PLATFORM_SHARES: [string, number][] = [
-  ['taobao', 40],
-  ['jd', 20],
-  ['pinduoduo', 15],
-  ['douyin', 10],
-  ['shopify', 7],
-  ['woocommerce', 5],
-  ['generic', 3],
-];
-
-const PROBLEMS = [
-  '收到的杯子有破损',
-  '鞋底开胶，穿了两天就坏了',
-  '快递一直没收到',
-  '物流太慢了',
-  '尺码不合适，想换大一号',
-  '颜色和图片不一样',
-  '质量太差，用了一次就坏',
-  '少发了一件',
-  '客服态度很差',
-  '重复扣款了',
-  '包装破了，里面的东西也碎了',
-  '不想要了，七天无理由退货',
-  '胶水漏了一地',
-  '屏幕有划痕',
-  '电池鼓包',
-  '账号被盗刷',
-  'The blender arrived broken',
-  'Wrong size, need an exchange',
-  'Package never arrived',
-  'Charged twice for one order',
-  'The zipper broke after a week',
-  'Colour does not match the photos',
-  'Item missing from the parcel',
-  'Screen cracked on arrival',
-];
-const PRODUCTS = [
-  '陶瓷马克杯 330ml 白色',
-  '纯棉T恤 L 黑色',
-  '运动鞋 42码',
-  '无线蓝牙耳机',
-  '不锈钢保温杯',
-  '手机壳 iPhone 15',
-  'Stainless steel blender 1.5L',
-  'Leather wallet brown',
-  'Running shoes size 10',
-  '儿童积木玩具',
-  '羽绒服 M 藏青',
-  '电动牙刷',
-];
-
-interface Template {
-  reason: string;
-  title: string;
-  sku: string;
-}
-
-function templates(): Template[] {
-  const out: Template[] = [];
-  PROBLEMS.forEach((problem, p) =>
-    PRODUCTS.forEach((title, t) => out.push({ reason: problem, title, sku: `SKU-${p}-${t}` })),
-  );
-  return out;
-}
 
 /** The queries agents type, by kind; each is run `rounds` times, alone and with the platform filter. */
 const QUERIES: Record<string, string[]> = {
@@ -109,85 +46,6 @@ const QUERIES: Record<string, string[]> = {
   'nothing matches': ['冰箱 blender', 'unicorn'],
 };
 
-async function seed(hub: HubProcess, tenantId: string): Promise<void> {
-  const connections: { id: string; platform: string; share: number }[] = [];
-  for (const [platform, share] of PLATFORM_SHARES) {
-    // Paused connections with placeholder credentials: never polled, only there for the tickets to point at.
-    const [row] = await hub.sql<{ id: string }>(
-      `INSERT INTO connections (tenant_id, platform, name, shop_id, credentials_encrypted, status, poll_interval_seconds)
-       VALUES ($1, $2, $2, $2, 'unused', 'paused', 300) RETURNING id`,
-      [tenantId, platform],
-    );
-    connections.push({ id: row.id, platform, share });
-  }
-  // One slot per percent, so `g % 100` picks a platform with its share.
-  const slots = connections.flatMap(
-    (connection) => Array(connection.share).fill(connection) as typeof connections,
-  );
-  const all = templates();
-  const tokenRows = all.map((template) =>
-    searchTokens([template.reason, template.sku, template.title].join(' \u2022 ')),
-  );
-  await hub.sql(
-    `CREATE TABLE bench_templates AS
-     SELECT i - 1 AS i, reason, title, sku, tokens FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY
-       AS x(reason, title, sku, tokens_json, i), LATERAL (SELECT ARRAY(SELECT json_array_elements_text(tokens_json::json)) AS tokens) t`,
-    [
-      all.map((t) => t.reason),
-      all.map((t) => t.title),
-      all.map((t) => t.sku),
-      tokenRows.map((t) => JSON.stringify(t)),
-    ],
-  );
-  await hub.sql(
-    `CREATE TABLE bench_slots AS SELECT slot - 1 AS slot, connection_id::uuid, platform
-     FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS x(connection_id, platform, slot)`,
-    [slots.map((slot) => slot.id), slots.map((slot) => slot.platform)],
-  );
-  // Secondary indexes are rebuilt once after the load instead of maintained row by row.
-  const indexes = await hub.sql<{ name: string; definition: string }>(
-    `SELECT indexname AS name, indexdef AS definition FROM pg_indexes
-     WHERE tablename = 'tickets' AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = 'tickets'::regclass)`,
-  );
-  for (const index of indexes) await hub.sql(`DROP INDEX ${index.name}`);
-  const batch = 250_000;
-  const started = Date.now();
-  for (let from = 1; from <= TICKETS; from += batch) {
-    const to = Math.min(TICKETS, from + batch - 1);
-    await hub.sql(
-      `INSERT INTO tickets (tenant_id, number, connection_id, platform, external_id, external_order_id, kind, stage,
-         status, category, severity, severity_rank, department, reason, items, external_created_at, external_updated_at,
-         search_text, search_vector, created_at, updated_at)
-       SELECT $1, g, s.connection_id, s.platform, g::text, (3300000000 + g::bigint * 7919 % 1000000)::text,
-         (ARRAY['refund_only','return_refund','exchange','complaint'])[1 + g % 4],
-         (ARRAY['requested','awaiting_return','return_shipped','refunded','closed'])[1 + g % 5],
-         (ARRAY['new','open','pending','solved','closed'])[1 + (g / 7) % 5],
-         (ARRAY['quality','logistics','service','payment','other'])[1 + g % 5],
-         (ARRAY['low','normal','high','critical'])[1 + (g % 13) % 4], (g % 13) % 4,
-         (ARRAY['customer_care','logistics','quality','finance'])[1 + g % 4],
-         tpl.reason, jsonb_build_array(jsonb_build_object('sku', tpl.sku, 'title', tpl.title, 'quantity', 1, 'unitPriceMinor', 12900, 'currency', 'CNY')),
-         ts, ts,
-         concat_ws(' • ', tpl.reason, (3300000000 + g::bigint * 7919 % 1000000)::text, g::text, tpl.sku, tpl.title),
-         array_to_tsvector(tpl.tokens || ARRAY[(3300000000 + g::bigint * 7919 % 1000000)::text, g::text]),
-         ts, ts
-       FROM generate_series($2::int, $3::int) AS g
-       JOIN bench_templates tpl ON tpl.i = (g * 31) % $4
-       JOIN bench_slots s ON s.slot = g % 100
-       CROSS JOIN LATERAL (SELECT now() - make_interval(secs => ($3::int - g) * 3) AS ts) AS t`,
-      [tenantId, from, to, all.length],
-    );
-    console.error(`seeded ${to} tickets (${Math.round((Date.now() - started) / 1000)} s)`);
-  }
-  for (const index of indexes) {
-    const at = Date.now();
-    await hub.sql(index.definition);
-    console.error(`rebuilt ${index.name} (${Math.round((Date.now() - at) / 1000)} s)`);
-  }
-  await hub.sql(`DROP TABLE bench_templates; DROP TABLE bench_slots`);
-  await hub.sql('VACUUM ANALYZE tickets');
-  console.error(`seeded in ${Math.round((Date.now() - started) / 1000)} s`);
-}
-
 async function main(): Promise<void> {
   const hub = await HubProcess.start({
     baseDatabaseUrl: values.database,
@@ -201,7 +59,7 @@ async function main(): Promise<void> {
       body: JSON.stringify({ name: 'Bench' }),
       headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
     });
-    await seed(hub, tenant.tenant.id);
+    await seedTickets(hub, tenant.tenant.id, TICKETS);
     const auth = { authorization: `Bearer ${tenant.apiKey.key}` };
     const time = async (query: Record<string, string>): Promise<[number, number]> => {
       const started = performance.now();
@@ -256,7 +114,12 @@ async function main(): Promise<void> {
       ),
     );
   } finally {
-    await hub.close();
+    if (values.keep) {
+      await hub.stop();
+      console.error(`kept ${hub.databaseUrl}`);
+    } else {
+      await hub.close();
+    }
   }
 }
 

@@ -29,8 +29,6 @@ export interface Scope {
   calendars: CalendarMap;
 }
 
-/** Events that count as an agent touching a case: each decision or reply sent to the buyer or platform. */
-export const AGENT_TOUCH_EVENT = 'action.requested';
 /** Per report query: percentiles sort every duration of the period. */
 const REPORT_WORK_MEM = '32MB';
 const OPEN_STATUSES = `('new', 'open', 'pending')`;
@@ -40,10 +38,40 @@ const DONE_STATUSES = `('solved', 'closed')`;
 const cumulative = (day: string, instant: string): string =>
   `(${day}.before_seconds + coalesce(extract(epoch FROM least(greatest(${instant}, ${day}.opens_at), ${day}.closes_at) - ${day}.opens_at), 0))`;
 
-/** Joins the calendar row of the local day of `instant` on the ticket's calendar `cal` as `alias`. */
+/** Joins the calendar row of the local day of `instant` on the ticket's calendar (`s.cal_key`) as `alias`. */
 const calendarDay = (alias: string, instant: string): string =>
-  `LEFT JOIN analytics_calendar_days ${alias} ON ${alias}.calendar_key = s.cal->>'key'
-     AND ${alias}.day = (${instant} AT TIME ZONE (s.cal->>'tz'))::date`;
+  `LEFT JOIN analytics_calendar_days ${alias} ON ${alias}.calendar_key = s.cal_key
+     AND ${alias}.day = (${instant} AT TIME ZONE s.cal_tz)::date`;
+
+/**
+ * The calendar of each SLA policy from the calendar map `param` (read once, not per ticket), joined to the
+ * tickets `t` on their policy (or severity) as `c`.
+ */
+const policyCalendar = (param: string): string =>
+  `LEFT JOIN (SELECT p.key AS policy, p.value->>'key' AS key, p.value->>'tz' AS tz FROM jsonb_each(${param}::jsonb) p) c
+     ON c.policy = coalesce(t.sla_policy, t.severity)`;
+
+/** The columns of a ticket the figures read (not the whole row: the text, items and raw case stay behind). */
+const SCOPE_COLUMNS = [
+  'status',
+  'platform',
+  'connection_id',
+  'department',
+  'category',
+  'severity',
+  'created_at',
+  'sla_policy',
+  'sla_first_responded_at',
+  'sla_paused_ms',
+  'sla_first_response_alert',
+  'sla_resolution_alert',
+  'csat_score',
+  'refunded_amount_minor',
+  'agent_touches',
+  'reopened',
+]
+  .map((column) => `t.${column}`)
+  .join(', ');
 
 /**
  * The tickets created in the period with their durations in working seconds: from the start of the SLA clock
@@ -54,10 +82,9 @@ const calendarDay = (alias: string, instant: string): string =>
  */
 const TIMED = `
   scope AS (
-    SELECT t.*, coalesce(t.sla_started_at, t.created_at) AS started,
-           $4::jsonb -> coalesce(t.sla_policy, t.severity) AS cal,
-           coalesce(t.sla_resolved_at, t.solved_at) AS resolved
-      FROM tickets t
+    SELECT ${SCOPE_COLUMNS}, coalesce(t.sla_started_at, t.created_at) AS started,
+           c.key AS cal_key, c.tz AS cal_tz, coalesce(t.sla_resolved_at, t.solved_at) AS resolved
+      FROM tickets t ${policyCalendar('$4')}
      WHERE t.tenant_id = $1 AND t.created_at >= $2 AND t.created_at < $3
   ),
   timed AS (
@@ -182,16 +209,16 @@ const FIGURES = `
   count(*) FILTER (WHERE solved_now OR reopened)::int AS ever_solved,
   count(*) FILTER (WHERE reopened)::int AS reopened`;
 
+/**
+ * First-contact resolution and reopens, from the counts the timeline keeps on each ticket (`agent_touches`:
+ * `action.requested` events by an agent, each decision or reply sent to the buyer or platform; `reopened`: ever moved from solved/closed back to work), kept
+ * as events are written by the trigger of migration 1764400000000.
+ */
 const WORKFLOW = `
   worked AS (
     SELECT w.*,
       w.status IN ${DONE_STATUSES} AS solved_now,
-      CASE WHEN w.status IN ${DONE_STATUSES} THEN
-        (SELECT count(*) FROM ticket_events e
-          WHERE e.ticket_id = w.id AND e.actor_type = 'agent' AND e.type = '${AGENT_TOUCH_EVENT}') END AS touches,
-      EXISTS (SELECT 1 FROM ticket_events e
-               WHERE e.ticket_id = w.id AND e.type = 'ticket.status_changed'
-                 AND e.data->>'from' IN ${DONE_STATUSES} AND e.data->>'to' IN ${OPEN_STATUSES}) AS reopened
+      CASE WHEN w.status IN ${DONE_STATUSES} THEN w.agent_touches END AS touches
       FROM measured w
   )`;
 
@@ -266,8 +293,8 @@ export class AnalyticsRepository {
   async backlog(scope: Scope): Promise<BacklogRow> {
     const [row] = (await this.report(
       `WITH s AS (
-         SELECT coalesce(t.sla_started_at, t.created_at) AS started, $3::jsonb -> coalesce(t.sla_policy, t.severity) AS cal
-           FROM tickets t
+         SELECT coalesce(t.sla_started_at, t.created_at) AS started, c.key AS cal_key, c.tz AS cal_tz
+           FROM tickets t ${policyCalendar('$3')}
           WHERE t.tenant_id = $1 AND t.created_at < $2 AND t.status IN ${OPEN_STATUSES}
        ), aged AS (
          SELECT greatest(0, CASE WHEN ds.day IS NOT NULL AND dn.day IS NOT NULL
@@ -284,26 +311,32 @@ export class AnalyticsRepository {
   }
 
   /**
-   * SKUs by the number of cases naming them in the period, against the previous period of the same length;
-   * `max_rise` is the largest rise of any SKU with at least `minCases` cases (a new SKU rises from one).
+   * SKUs by the number of cases naming them in the period, against the previous period of the same length,
+   * from `ticket_skus` (one row per ticket and SKU, kept by triggers on `tickets`); the dominant category is
+   * the one with the most of the period's cases (the first by name on a tie). `max_rise` is the largest rise of any SKU with at least `minCases` cases (a new SKU rises from one).
    */
   problemSkus(scope: Scope, limit: number, minCases: number): Promise<SkuRow[]> {
     const previousFrom = new Date(2 * scope.from.getTime() - scope.to.getTime());
     return this.report(
       `WITH lines AS (
-         SELECT t.id, t.category, t.created_at >= $2 AS current, i->>'sku' AS sku, i->>'title' AS title
-           FROM tickets t CROSS JOIN LATERAL jsonb_array_elements(t.items) i
-          WHERE t.tenant_id = $1 AND t.created_at >= $4 AND t.created_at < $3 AND i->>'sku' IS NOT NULL
+         SELECT s.category, s.created_at >= $2 AS current, s.sku, s.title
+           FROM ticket_skus s
+          WHERE s.tenant_id = $1 AND s.created_at >= $4 AND s.created_at < $3
+       ), categories AS (
+         SELECT DISTINCT ON (sku) sku, category
+           FROM (SELECT sku, category, count(*) AS cases FROM lines WHERE current GROUP BY sku, category) c
+          ORDER BY sku, cases DESC, category
        ), per_sku AS (
-         SELECT sku, max(title) FILTER (WHERE current) AS title,
-                count(DISTINCT id) FILTER (WHERE current)::int AS count,
-                count(DISTINCT id) FILTER (WHERE NOT current)::int AS previous_count,
-                mode() WITHIN GROUP (ORDER BY category) FILTER (WHERE current) AS dominant_category
-           FROM lines GROUP BY sku
+         SELECT l.sku, max(l.title) FILTER (WHERE l.current) AS title,
+                count(*) FILTER (WHERE l.current)::int AS count,
+                count(*) FILTER (WHERE NOT l.current)::int AS previous_count
+           FROM lines l
+          GROUP BY l.sku
        ), ranked AS (
-         SELECT p.*, max((p.count - p.previous_count)::float8 / greatest(p.previous_count, 1))
-                       FILTER (WHERE p.count >= $6) OVER () AS max_rise
-           FROM per_sku p WHERE p.count > 0
+         SELECT p.*, c.category AS dominant_category,
+                max((p.count - p.previous_count)::float8 / greatest(p.previous_count, 1))
+                  FILTER (WHERE p.count >= $6) OVER () AS max_rise
+           FROM per_sku p LEFT JOIN categories c ON c.sku = p.sku WHERE p.count > 0
        )
        SELECT r.*, (SELECT count(*)::int FROM tickets t WHERE t.tenant_id = $1 AND t.created_at >= $2 AND t.created_at < $3) AS total
          FROM ranked r
