@@ -72,13 +72,21 @@ export function MultiSelect(props: {
   value: string[];
   render: (option: string) => string;
   onChange: (value: string[]) => void;
+  /** Name every chosen option in the summary, not only their count. */
+  showAll?: boolean;
 }) {
   const count = props.value.length;
+  const chosen =
+    count === 0
+      ? ''
+      : count === 1 || props.showAll
+        ? props.value.map(props.render).join('、')
+        : String(count);
   return (
     <details className="multiselect" data-filter={props.name}>
       <summary className={count > 0 ? 'on' : ''}>
         {props.label}
-        {count > 0 ? ` · ${count === 1 ? props.render(props.value[0]) : count}` : ''}
+        {chosen ? ` · ${chosen}` : ''}
       </summary>
       <div className="options">
         {props.options.map((option) => (

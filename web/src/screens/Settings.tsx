@@ -5,6 +5,7 @@ import { ApiError, type Connection, type Page } from '../lib/api';
 import { formatDateTime } from '../lib/format';
 import { hasMessage } from '../lib/i18n';
 import { SEVERITIES } from '../lib/vocabulary';
+import { AutoRefundSettings, RoutingSettings } from './PolicyForms';
 
 const TABS = ['connections', 'routing', 'sla', 'auto-refund', 'indicators', 'webhooks', 'keys'] as const;
 const TAB_LABEL = {
@@ -16,11 +17,6 @@ const TAB_LABEL = {
   webhooks: 'webhooks',
   keys: 'apiKeys',
 } as const;
-
-/** Fields the hub returns with a policy but does not take back. */
-const VIEW_ONLY = ['source', 'updatedAt', 'createdAt', 'tenantId'];
-const writable = (value: Record<string, unknown>) =>
-  Object.fromEntries(Object.entries(value).filter(([key]) => !VIEW_ONLY.includes(key)));
 
 export function Settings({ tab }: { tab: string }) {
   const { t, can } = useWorkbench();
@@ -35,11 +31,11 @@ export function Settings({ tab }: { tab: string }) {
         ))}
       </nav>
       {tab === 'routing' ? (
-        <JsonPolicy path="/v1/routing-rules" title={t('routingRules')} />
+        <RoutingSettings />
       ) : tab === 'sla' ? (
         <SlaPolicies />
       ) : tab === 'auto-refund' ? (
-        <JsonPolicy path="/v1/policies/auto-refund" title={t('autoRefund')} toggles={['enabled', 'dryRun']} />
+        <AutoRefundSettings />
       ) : tab === 'indicators' ? (
         <IndicatorThresholds />
       ) : tab === 'webhooks' ? (
@@ -295,72 +291,6 @@ function FailedEvents({ connectionId }: { connectionId: string }) {
         </ul>
       )}
     </details>
-  );
-}
-
-function JsonPolicy({ path, title, toggles = [] }: { path: string; title: string; toggles?: string[] }) {
-  const { t, api } = useWorkbench();
-  const { data, error, reload } = useLoad<Record<string, unknown>>(path);
-  const [text, setText] = useState('');
-  const [saveError, setSaveError] = useState<unknown>(null);
-  const [saved, setSaved] = useState(false);
-  useEffect(() => {
-    if (data) setText(JSON.stringify(writable(data), null, 2));
-  }, [data]);
-  let parsed: Record<string, unknown> | null = null;
-  let parseError: string | null = null;
-  try {
-    parsed = text ? (JSON.parse(text) as Record<string, unknown>) : null;
-  } catch (failure) {
-    parseError = (failure as Error).message;
-  }
-  const save = async () => {
-    if (!parsed) return;
-    setSaved(false);
-    setSaveError(null);
-    try {
-      await api.send('PUT', path, parsed);
-      setSaved(true);
-      reload();
-    } catch (failure) {
-      setSaveError(failure);
-    }
-  };
-  return (
-    <Section title={title} testId="json-policy">
-      <ErrorNote error={error} onRetry={reload} />
-      {toggles.length > 0 && parsed && (
-        <div className="row">
-          {toggles.map((name) => (
-            <label key={name} className="radio">
-              <input
-                type="checkbox"
-                name={name}
-                checked={Boolean(parsed![name])}
-                onChange={(e) => setText(JSON.stringify({ ...parsed, [name]: e.target.checked }, null, 2))}
-              />
-              {t(name as 'enabled')}
-            </label>
-          ))}
-        </div>
-      )}
-      <p className="muted small">{t('jsonHint')}</p>
-      <textarea
-        className="code"
-        name="policy"
-        rows={22}
-        value={text}
-        onChange={(e) => setText(e.target.value)}
-      />
-      {parseError && <p className="error">{parseError}</p>}
-      <div className="row">
-        <button type="button" className="primary" disabled={!parsed} onClick={() => void save()}>
-          {t('save')}
-        </button>
-        {saved && <span className="ok">{t('saved')}</span>}
-      </div>
-      <ErrorNote error={saveError} />
-    </Section>
   );
 }
 
