@@ -2,6 +2,7 @@ import type { MarketplaceSandbox } from '../adapters/contract';
 import { PinduoduoSandbox } from '../adapters/pinduoduo/pinduoduo.sandbox';
 import { ShopifySandbox } from '../adapters/shopify/shopify.sandbox';
 import { TaobaoSandbox } from '../adapters/taobao/taobao.sandbox';
+import { connectSandbox } from './support/sandbox-connections';
 import { createTenant, eventually, TestHub, type TenantSession } from './support/test-app';
 
 interface TicketBody {
@@ -40,18 +41,7 @@ describe('actions: decisions pushed back to the marketplace exactly once', () =>
     }
     for (const sandbox of [taobao, pdd, shopify] as MarketplaceSandbox[]) {
       await sandbox.start();
-      const created = await hub.http
-        .post('/v1/connections')
-        .set(tenant.auth)
-        .send({
-          platform: sandbox.platform,
-          name: sandbox.platform,
-          shopId: sandbox.shopId,
-          credentials: sandbox.credentials,
-          apiBaseUrl: sandbox.url,
-        })
-        .expect(201);
-      connections.set(sandbox.platform, created.body.id);
+      connections.set(sandbox.platform, await connectSandbox(hub, tenant, sandbox));
     }
   });
 

@@ -1,5 +1,6 @@
 import { TOP_HISTORY_DAYS } from '../adapters/taobao/taobao.adapter';
 import { TaobaoSandbox } from '../adapters/taobao/taobao.sandbox';
+import { connectSandbox } from './support/sandbox-connections';
 import { createTenant, eventually, TestHub, type TenantSession } from './support/test-app';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -31,18 +32,7 @@ describe('backfill: POST /v1/connections/:id/sync { since }', () => {
     }
     hub = await TestHub.start();
     tenant = await createTenant(hub);
-    const created = await hub.http
-      .post('/v1/connections')
-      .set(tenant.auth)
-      .send({
-        platform: 'taobao',
-        name: 'taobao',
-        shopId: taobao.shopId,
-        credentials: taobao.credentials,
-        apiBaseUrl: taobao.url,
-      })
-      .expect(201);
-    connectionId = created.body.id;
+    connectionId = await connectSandbox(hub, tenant, taobao);
   });
 
   afterAll(async () => {

@@ -1,6 +1,7 @@
 import type { MarketplaceSandbox } from '../adapters/contract';
 import { TaobaoSandbox } from '../adapters/taobao/taobao.sandbox';
 import { WoocommerceSandbox } from '../adapters/woocommerce/woocommerce.sandbox';
+import { connectSandbox } from './support/sandbox-connections';
 import { createTenant, eventually, TestHub, type TenantSession } from './support/test-app';
 
 interface TicketBody {
@@ -30,18 +31,7 @@ describe('decisions: one per ticket, kind and case state', () => {
     tenant = await createTenant(hub);
     for (const sandbox of [taobao, woo] as MarketplaceSandbox[]) {
       await sandbox.start();
-      const created = await hub.http
-        .post('/v1/connections')
-        .set(tenant.auth)
-        .send({
-          platform: sandbox.platform,
-          name: sandbox.platform,
-          shopId: sandbox.shopId,
-          credentials: sandbox.credentials,
-          apiBaseUrl: sandbox.url,
-        })
-        .expect(201);
-      connections.set(sandbox.platform, created.body.id);
+      connections.set(sandbox.platform, await connectSandbox(hub, tenant, sandbox));
     }
   });
 

@@ -1,6 +1,7 @@
 import { PinduoduoSandbox } from '../adapters/pinduoduo/pinduoduo.sandbox';
 import { ShopifySandbox } from '../adapters/shopify/shopify.sandbox';
 import { TaobaoSandbox } from '../adapters/taobao/taobao.sandbox';
+import { connectSandbox, pulledTicket } from './support/sandbox-connections';
 import { createTenant, eventually, TestHub, type TenantSession } from './support/test-app';
 
 interface TimelineEntry {
@@ -21,24 +22,16 @@ describe('fast refunds counted from the delivery time the platform gives (Taobao
     await taobao.start();
     hub = await TestHub.start();
     tenant = await createTenant(hub);
-    const created = await hub.http
-      .post('/v1/connections')
-      .set(tenant.auth)
-      .send({
-        platform: 'taobao',
-        name: 'taobao',
-        shopId: taobao.shopId,
-        credentials: taobao.credentials,
-        apiBaseUrl: taobao.url,
-      })
-      .expect(201);
-    connectionId = created.body.id;
+    connectionId = await connectSandbox(hub, tenant, taobao);
   });
 
   afterAll(async () => {
     await hub.close();
     await taobao.stop();
   });
+
+  const timelineOf = async (ticketId: string): Promise<TimelineEntry[]> =>
+    (await hub.http.get(`/v1/tickets/${ticketId}`).set(tenant.auth).expect(200)).body.timeline;
 
   const setPolicy = async (changes: Record<string, unknown>) => {
     const current = await hub.http.get('/v1/policies/auto-refund').set(tenant.auth).expect(200);
@@ -69,16 +62,8 @@ describe('fast refunds counted from the delivery time the platform gives (Taobao
       reason: '快递/物流一直未送到',
       desc: '快递一直没收到',
     });
-    const ticketId = await eventually(async () => {
-      await hub.http.post(`/v1/connections/${connectionId}/sync`).set(tenant.auth).expect(202);
-      const list = await hub.http.get('/v1/tickets').query({ q: refundId }).set(tenant.auth).expect(200);
-      return (list.body.data as { id: string }[])[0]?.id;
-    }, 30_000);
-    return {
-      refundId,
-      timeline: async () =>
-        (await hub.http.get(`/v1/tickets/${ticketId}`).set(tenant.auth).expect(200)).body.timeline,
-    };
+    const ticket = await pulledTicket(hub, tenant, connectionId, refundId);
+    return { refundId, timeline: () => timelineOf(ticket.id) };
   };
 
   /** The case is approved with these rules on its timeline, and refunded upstream. */
@@ -142,17 +127,7 @@ describe('fast refunds counted from the delivery time the platform gives (Taobao
     const pdd = new PinduoduoSandbox();
     await pdd.start();
     try {
-      const created = await hub.http
-        .post('/v1/connections')
-        .set(tenant.auth)
-        .send({
-          platform: 'pinduoduo',
-          name: 'pinduoduo',
-          shopId: pdd.shopId,
-          credentials: pdd.credentials,
-          apiBaseUrl: pdd.url,
-        })
-        .expect(201);
+      const pddConnectionId = await connectSandbox(hub, tenant, pdd);
       const [recent, old] = await pdd.generateCases(2);
       for (const [id, days] of [
         [recent, 3],
@@ -161,22 +136,12 @@ describe('fast refunds counted from the delivery time the platform gives (Taobao
         pdd.modifyRequest(id, { refundOnly: true, refundFen: 1990, reason: '快递一直没收到' });
         pdd.receiveOrder(id, new Date(Date.now() - days * DAY_MS));
       }
-      const timelineOf = async (externalId: string): Promise<TimelineEntry[]> => {
-        const ticketId = await eventually(async () => {
-          await hub.http.post(`/v1/connections/${created.body.id}/sync`).set(tenant.auth).expect(202);
-          const list = await hub.http
-            .get('/v1/tickets')
-            .query({ q: externalId })
-            .set(tenant.auth)
-            .expect(200);
-          return (list.body.data as { id: string }[])[0]?.id;
-        }, 30_000);
-        return (await hub.http.get(`/v1/tickets/${ticketId}`).set(tenant.auth).expect(200)).body.timeline;
-      };
-      const verdict = (externalId: string) =>
-        eventually(async () =>
-          (await timelineOf(externalId)).find((entry) => entry.type.startsWith('auto_refund.')),
+      const verdict = async (externalId: string) => {
+        const ticket = await pulledTicket(hub, tenant, pddConnectionId, externalId);
+        return eventually(async () =>
+          (await timelineOf(ticket.id)).find((entry) => entry.type.startsWith('auto_refund.')),
         );
+      };
       expect(await verdict(recent)).toMatchObject({
         type: 'auto_refund.dry_run',
         data: { rules: [{ rule: 'max_amount' }, { rule: 'within_days_of_delivery', limit: '7 days' }] },
@@ -194,23 +159,13 @@ describe('fast refunds counted from the delivery time the platform gives (Taobao
     const shopify = new ShopifySandbox();
     await shopify.start();
     try {
-      const created = await hub.http
-        .post('/v1/connections')
-        .set(tenant.auth)
-        .send({
-          platform: 'shopify',
-          name: 'shopify',
-          shopId: shopify.shopId,
-          credentials: shopify.credentials,
-          apiBaseUrl: shopify.url,
-        })
-        .expect(201);
+      const shopifyConnectionId = await connectSandbox(hub, tenant, shopify);
       const [returnId] = await shopify.generateCases(1);
       const ticket = await eventually(async () => {
-        await hub.http.post(`/v1/connections/${created.body.id}/sync`).set(tenant.auth).expect(202);
+        await hub.http.post(`/v1/connections/${shopifyConnectionId}/sync`).set(tenant.auth).expect(202);
         const list = await hub.http
           .get('/v1/tickets')
-          .query({ connectionId: created.body.id })
+          .query({ connectionId: shopifyConnectionId })
           .set(tenant.auth)
           .expect(200);
         return (list.body.data as { externalId: string; deliveredAt: string | null }[]).find(

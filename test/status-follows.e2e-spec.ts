@@ -2,6 +2,7 @@ import { TaobaoSandbox } from '../adapters/taobao/taobao.sandbox';
 import { formatGmt8 } from '../adapters/shared/china-time';
 import { genericCase } from './support/builders';
 import { GenericShop } from './support/generic-shop';
+import { connectSandbox, pulledTicket } from './support/sandbox-connections';
 import { createTenant, eventually, TestHub, type TenantSession } from './support/test-app';
 
 interface TicketBody {
@@ -32,18 +33,7 @@ describe('status follows the marketplace', () => {
     tenant = await createTenant(hub);
     shop = await GenericShop.connect(hub, tenant);
     await taobao.start();
-    const created = await hub.http
-      .post('/v1/connections')
-      .set(tenant.auth)
-      .send({
-        platform: 'taobao',
-        name: 'taobao',
-        shopId: taobao.shopId,
-        credentials: taobao.credentials,
-        apiBaseUrl: taobao.url,
-      })
-      .expect(201);
-    taobaoConnectionId = created.body.id;
+    taobaoConnectionId = await connectSandbox(hub, tenant, taobao);
   });
 
   afterAll(async () => {
@@ -55,19 +45,12 @@ describe('status follows the marketplace', () => {
     (await hub.http.get(`/v1/tickets/${id}`).set(tenant.auth).expect(200)).body as TicketBody;
 
   /** Syncs the Taobao connection until the refund's ticket passes `check`. */
-  const pulled = (refundId: string, check: (ticket: TicketBody) => boolean): Promise<TicketBody> =>
-    eventually(
-      async () => {
-        await hub.http.post(`/v1/connections/${taobaoConnectionId}/sync`).set(tenant.auth).expect(202);
-        const list = await hub.http.get('/v1/tickets').query({ q: refundId }).set(tenant.auth).expect(200);
-        const found = (list.body.data as TicketBody[]).find((ticket) => ticket.externalId === refundId);
-        if (!found) return undefined;
-        const ticket = await detail(found.id);
-        return check(ticket) ? ticket : undefined;
-      },
-      30_000,
-      `Taobao refund ${refundId}`,
+  const pulled = async (refundId: string, check: (ticket: TicketBody) => boolean): Promise<TicketBody> => {
+    const row = await pulledTicket<TicketBody>(hub, tenant, taobaoConnectionId, refundId, async (found) =>
+      check(await detail(found.id)),
     );
+    return detail(row.id);
+  };
 
   /** A change the buyer or the platform makes on the sandbox, as TOP stamps it. */
   const moveOnTaobao = (refundId: string, status: string) => {
