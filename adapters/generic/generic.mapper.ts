@@ -11,13 +11,10 @@ import {
 import { idString, parseLosslessJson } from '../shared/lossless-json';
 import { moneyFromDecimal } from '../shared/money';
 import type { GenericCaseData, GenericMoney, GenericPushBody } from './generic.types';
+import { isObject } from '../shared/guards';
 
 function invalid(message: string): AdapterError {
   return new AdapterError(AdapterErrorCode.INVALID, message);
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function requireDate(value: unknown, field: string): Date {

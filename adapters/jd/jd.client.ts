@@ -2,7 +2,9 @@ import { AdapterError, AdapterErrorCode, type AdapterContext } from '../contract
 import { formatGmt8 } from '../shared/china-time';
 import { createHttpClient } from '../shared/http-client';
 import { mapTransportError } from '../shared/http-errors';
-import { parseLosslessJson, stringifyLosslessJson } from '../shared/lossless-json';
+import { unwrapGatewayResponse } from '../shared/gateway-response';
+import { requireCredentials } from '../shared/guards';
+import { stringifyLosslessJson } from '../shared/lossless-json';
 import { md5Hex, sortedConcat } from '../shared/signing';
 import { mapJdError } from './jd.errors';
 import { jdResponseKey, type JdErrorResponse, type JdMethod } from './jd.types';
@@ -31,28 +33,18 @@ export function buildJdParams(
   return params;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 export function unwrapJdResponse<T>(method: JdMethod, text: string): T {
-  let body: unknown;
-  try {
-    body = parseLosslessJson(text);
-  } catch {
-    throw new AdapterError(AdapterErrorCode.TEMPORARY, `${method} answered with something that is not JSON`);
-  }
-  if (!isObject(body))
-    throw new AdapterError(AdapterErrorCode.TEMPORARY, `${method} answered with an unexpected body`);
-  if (isObject(body.error_response)) throw mapJdError(body.error_response as unknown as JdErrorResponse);
-  const key = jdResponseKey(method);
-  const wrapped = body[key];
-  if (!isObject(wrapped))
-    throw new AdapterError(AdapterErrorCode.TEMPORARY, `${method} answered without ${key}`);
-  if (String(wrapped.code) !== '0') {
-    throw mapJdError({ code: String(wrapped.code), zh_desc: String(wrapped.zh_desc ?? wrapped.msg ?? '') });
-  }
-  return wrapped as T;
+  return unwrapGatewayResponse<T, JdErrorResponse>(text, {
+    method,
+    responseKey: jdResponseKey(method),
+    mapError: mapJdError,
+    // The answer carries the gateway's own code too: anything but 0 is an error like `error_response`.
+    check: (answer) => {
+      if (String(answer.code) !== '0') {
+        throw mapJdError({ code: String(answer.code), zh_desc: String(answer.zh_desc ?? answer.msg ?? '') });
+      }
+    },
+  });
 }
 
 /**
@@ -64,10 +56,7 @@ export class JdClient {
 
   async call<T>(method: JdMethod, business: Record<string, unknown>): Promise<T> {
     const { credentials, apiBaseUrl } = this.ctx.connection;
-    for (const field of ['appKey', 'appSecret', 'accessToken']) {
-      if (!credentials[field])
-        throw new AdapterError(AdapterErrorCode.AUTH, `the connection has no ${field}`);
-    }
+    requireCredentials(credentials, ['appKey', 'appSecret', 'accessToken']);
     await this.ctx.limiter.acquire();
     const params = buildJdParams(method, business, credentials, this.ctx.now());
     const { '360buy_param_json': json, ...system } = params;

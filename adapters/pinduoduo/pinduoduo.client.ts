@@ -2,7 +2,9 @@ import { AdapterError, AdapterErrorCode, type AdapterContext } from '../contract
 import { toUnixSeconds } from '../shared/china-time';
 import { createHttpClient } from '../shared/http-client';
 import { mapTransportError } from '../shared/http-errors';
-import { parseLosslessJson, stringifyLosslessJson } from '../shared/lossless-json';
+import { unwrapGatewayResponse } from '../shared/gateway-response';
+import { requireCredentials } from '../shared/guards';
+import { stringifyLosslessJson } from '../shared/lossless-json';
 import { md5Hex, sortedConcat } from '../shared/signing';
 import { mapPddError } from './pinduoduo.errors';
 import { PDD_RESPONSE_KEYS, type PddErrorResponse, type PddMethod } from './pinduoduo.types';
@@ -36,21 +38,13 @@ export function buildPddParams(
   return params;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** Signed POSTs to `/api/router`; unwraps `<name>_response` and maps `error_response`. */
 export class PinduoduoClient {
   constructor(private readonly ctx: AdapterContext) {}
 
   async call<T>(method: PddMethod, business: PddBusinessParams = {}): Promise<T> {
     const { credentials, apiBaseUrl } = this.ctx.connection;
-    for (const field of ['clientId', 'clientSecret', 'accessToken']) {
-      if (!credentials[field]) {
-        throw new AdapterError(AdapterErrorCode.AUTH, `the connection has no ${field}`);
-      }
-    }
+    requireCredentials(credentials, ['clientId', 'clientSecret', 'accessToken']);
     await this.ctx.limiter.acquire();
     const params = buildPddParams(method, business, credentials, this.ctx.now());
     let text: string;
@@ -74,19 +68,9 @@ export class PinduoduoClient {
 }
 
 export function unwrapPddResponse<T>(method: PddMethod, text: string): T {
-  let body: unknown;
-  try {
-    body = parseLosslessJson(text);
-  } catch {
-    throw new AdapterError(AdapterErrorCode.TEMPORARY, `${method} answered with something that is not JSON`);
-  }
-  if (!isObject(body)) {
-    throw new AdapterError(AdapterErrorCode.TEMPORARY, `${method} answered with an unexpected body`);
-  }
-  if (isObject(body.error_response)) throw mapPddError(body.error_response as unknown as PddErrorResponse);
-  const key = PDD_RESPONSE_KEYS[method];
-  if (key === null) return body as T;
-  const expected = body[key];
-  if (isObject(expected)) return expected as T;
-  throw new AdapterError(AdapterErrorCode.TEMPORARY, `${method} answered without ${key}`);
+  return unwrapGatewayResponse<T, PddErrorResponse>(text, {
+    method,
+    responseKey: PDD_RESPONSE_KEYS[method],
+    mapError: mapPddError,
+  });
 }

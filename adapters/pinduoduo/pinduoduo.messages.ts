@@ -3,6 +3,7 @@ import { LosslessNumber } from 'lossless-json';
 import type { InboundEventDraft } from '../contract';
 import { idString, parseLosslessJson, stringifyLosslessJson } from '../shared/lossless-json';
 import { md5Hex } from '../shared/signing';
+import { isObject } from '../shared/guards';
 
 /**
  * Pinduoduo's message service (消息服务), as the official Java SDK speaks it (`com.pdd.pop.sdk.message`:
@@ -87,10 +88,6 @@ export function pddMessageUrl(
 ): string {
   const sign = signPddMessageUrl(clientId, timestampMs, clientSecret);
   return `${base.replace(/\/+$/, '')}/message/${encodeURIComponent(clientId)}/${timestampMs}/${encodeURIComponent(sign)}`;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** A decimal id for the wire: a JSON number, however long (Java `Long`). */

@@ -35,6 +35,7 @@ import type {
   ShopifyReturnWebhookBody,
   ShopifyWebhookEnvelope,
 } from './shopify.types';
+import { isObject } from '../shared/guards';
 
 /** Webhook topics that describe a return (https://shopify.dev/docs/api/webhooks, topics `returns/*`). */
 export const SHOPIFY_RETURN_TOPICS = [
@@ -74,10 +75,6 @@ function parseCursor(cursor: string): ShopifyPullCursor {
     // reported below
   }
   throw new AdapterError(AdapterErrorCode.INVALID, `not a Shopify pull cursor: ${cursor}`);
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** A REST id from a webhook body, or the legacy id inside its `admin_graphql_api_id`. */

@@ -2,7 +2,7 @@ import { AdapterError, AdapterErrorCode, type AdapterContext } from '../contract
 import { formatGmt8 } from '../shared/china-time';
 import { createHttpClient } from '../shared/http-client';
 import { mapTransportError } from '../shared/http-errors';
-import { parseLosslessJson } from '../shared/lossless-json';
+import { unwrapGatewayResponse } from '../shared/gateway-response';
 import { hmacHex, md5Hex, sortedConcat } from '../shared/signing';
 import { mapTopError } from './taobao.errors';
 import {
@@ -66,25 +66,13 @@ export function buildTopParams(
   return params;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** Reads a TOP answer: `error_response` becomes an AdapterError, otherwise the `<method>_response` object. */
 export function unwrapTopResponse<T>(method: TopMethod, text: string): T {
-  let body: unknown;
-  try {
-    body = parseLosslessJson(text);
-  } catch {
-    throw new AdapterError(AdapterErrorCode.TEMPORARY, `${method} answered with something that is not JSON`);
-  }
-  if (!isObject(body)) {
-    throw new AdapterError(AdapterErrorCode.TEMPORARY, `${method} answered with an unexpected body`);
-  }
-  if (isObject(body.error_response)) throw mapTopError(body.error_response as unknown as TopErrorResponse);
-  const key = topResponseKey(method);
-  if (isObject(body[key])) return body[key] as T;
-  throw new AdapterError(AdapterErrorCode.TEMPORARY, `${method} answered without ${key}`);
+  return unwrapGatewayResponse<T, TopErrorResponse>(text, {
+    method,
+    responseKey: topResponseKey(method),
+    mapError: mapTopError,
+  });
 }
 
 /** Signed form POSTs to the TOP gateway (`/router/rest`), one connection's credentials. */

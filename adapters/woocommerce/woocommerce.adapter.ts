@@ -24,6 +24,7 @@ import { hmacBase64, headerValue, safeEqual } from '../shared/signing';
 import { WooClient } from './woocommerce.client';
 import { isWooCase, mapWooOrder, wooRemainingMinor } from './woocommerce.mapper';
 import type { WooOrder, WooOrderNote, WooRefund } from './woocommerce.types';
+import { isObject } from '../shared/guards';
 
 /** Incremental pull by `modified_after`; re-reading 5 minutes covers writes that land late. */
 export const WOO_PULL_WINDOW = { lookbackMs: 24 * 60 * 60 * 1000, overlapMs: 5 * 60 * 1000, perPage: 100 };
@@ -66,10 +67,6 @@ function parseCursor(cursor: string): WooPullCursor {
 /** `modified_after` with `dates_are_gmt=true` takes ISO 8601 without a zone. */
 function wooGmt(date: Date): string {
   return date.toISOString().slice(0, 19);
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function orderIdOf(topic: string, body: unknown): string | null {
