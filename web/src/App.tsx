@@ -6,13 +6,14 @@ import { translator } from './lib/i18n';
 import { connectLive, type LiveEvent, type LiveMode } from './lib/live';
 import { navigate, useRoute } from './router';
 import { Inbox } from './screens/Inbox';
-import { Settings } from './screens/Settings';
 import { SignIn } from './screens/SignIn';
 import { TicketScreen } from './screens/Ticket';
 import { storedKey, storedLocale, storeKey, storeLocale, takeSignInFromUrl } from './session';
 
 // Charts are the heaviest part of the bundle and only the dashboard needs them.
 const Dashboard = lazy(() => import('./screens/Dashboard'));
+// Admins alone configure: the settings screens load when first opened, not with every agent's inbox.
+const Settings = lazy(() => import('./screens/Settings').then((module) => ({ default: module.Settings })));
 
 interface Loaded {
   me: Me;
@@ -205,7 +206,9 @@ export function App() {
             <Dashboard />
           </Suspense>
         ) : screen === 'settings' ? (
-          <Settings tab={id ?? 'connections'} />
+          <Suspense fallback={<div className="splash">{t('loading')}</div>}>
+            <Settings tab={id ?? 'connections'} />
+          </Suspense>
         ) : (
           <Inbox search={route.search} />
         )}
