@@ -112,7 +112,7 @@ export async function seedTickets(hub: HubProcess, tenantId: string, count: numb
   const started = Date.now();
   const elapsed = () => `${Math.round((Date.now() - started) / 1000)} s`;
   const batch = 250_000;
-  // A quarter of the cases take a template (and so a SKU) from the quadratic residues, so a few SKUs lead.
+  // A fifth of the cases take a template (and so a SKU) from the quadratic residues, so a few SKUs lead.
   // About a third of the last two weeks' cases are still open, and one older case in 300.
   for (let from = 1; from <= count; from += batch) {
     const to = Math.min(count, from + batch - 1);
@@ -147,7 +147,7 @@ export async function seedTickets(hub: HubProcess, tenantId: string, count: numb
          ts, ts
        FROM generate_series($2::int, $3::int) AS g
        JOIN bench_templates tpl
-         ON tpl.i = CASE WHEN g % 4 = 0 THEN (g::bigint * g) % $5 ELSE (g::bigint * 31) % $5 END
+         ON tpl.i = CASE WHEN g % 5 = 0 THEN (g::bigint * g) % $5 ELSE (g::bigint * 31) % $5 END
        JOIN bench_slots s ON s.slot = g % 100
        CROSS JOIN LATERAL (SELECT now() - make_interval(secs => ($4::int - g)::float8 * ${365 * DAY_SECONDS} / $4::int) AS ts) t
        CROSS JOIN LATERAL (SELECT CASE
