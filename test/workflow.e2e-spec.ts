@@ -31,10 +31,10 @@ describe('agent workflow: status, assignment, notes, replies, CSAT', () => {
 
   const detail = async (id: string) => hub.http.get(`/v1/tickets/${id}`).set(agent).expect(200);
 
-  it('hands out the version as an ETag and needs it back in If-Match', async () => {
+  it('hands out an ETag led by the version and needs it back in If-Match', async () => {
     const ticket = await shop.ticket();
     const read = await detail(ticket.id);
-    expect(read.headers.etag).toBe(`"${read.body.version}"`);
+    expect(read.headers.etag).toMatch(new RegExp(`^"${read.body.version}\\.[0-9a-f]{16}"$`));
     const missing = await hub.http
       .patch(`/v1/tickets/${ticket.id}`)
       .set(agent)
@@ -54,6 +54,47 @@ describe('agent workflow: status, assignment, notes, replies, CSAT', () => {
       version: read.body.version + 1,
     });
     expect(updated.headers.etag).toBe(`"${read.body.version + 1}"`);
+  });
+
+  it('changes the ETag with a note though the version stays, so a revalidating cache never keeps a stale view', async () => {
+    const ticket = await shop.ticket();
+    const read = await detail(ticket.id);
+    const etag = read.headers.etag as string;
+    await hub.http.get(`/v1/tickets/${ticket.id}`).set(agent).set('If-None-Match', etag).expect(304);
+    await hub.http.post(`/v1/tickets/${ticket.id}/notes`).set(agent).send({ text: '等仓库回复' }).expect(201);
+    const again = await hub.http
+      .get(`/v1/tickets/${ticket.id}`)
+      .set(agent)
+      .set('If-None-Match', etag)
+      .expect(200);
+    expect(again.body.version).toBe(read.body.version);
+    expect(again.headers.etag).not.toBe(etag);
+    expect((again.body.timeline as { type: string }[]).map((entry) => entry.type)).toContain('note.added');
+    await hub.http
+      .get(`/v1/tickets/${ticket.id}`)
+      .set(agent)
+      .set('If-None-Match', again.headers.etag as string)
+      .expect(304);
+    // A note is no conflict: the ETag read before it still edits the ticket, and the edit changes it again.
+    const edited = await hub.http
+      .patch(`/v1/tickets/${ticket.id}`)
+      .set(agent)
+      .set('If-Match', etag)
+      .send({ status: 'open' })
+      .expect(200);
+    expect(edited.body.version).toBe(read.body.version + 1);
+    await hub.http
+      .patch(`/v1/tickets/${ticket.id}`)
+      .set(agent)
+      .set('If-Match', again.headers.etag as string)
+      .send({ status: 'pending' })
+      .expect(412);
+    await hub.http
+      .patch(`/v1/tickets/${ticket.id}`)
+      .set(agent)
+      .set('If-Match', '"abc"')
+      .send({ status: 'pending' })
+      .expect(400);
   });
 
   it('refuses a stale version with 412 and the current version', async () => {

@@ -17,16 +17,23 @@ export interface AgentRef {
   id: string;
 }
 
-/** `If-Match: "3"`, `W/"3"` or `3`. */
+/**
+ * `If-Match`: the ETag of the ticket as read (`"3.5f0c2a9e61d4"`), or its version alone (`"3"`, `W/"3"`, `3`).
+ * Only the version is compared: a note, an action or a timeline entry since the read does not make an edit
+ * of the ticket's own fields stale; another edit of them does.
+ */
 export function parseIfMatch(header: string | undefined): number {
   if (!header)
     throw new DomainError(
       ErrorCode.PRECONDITION_REQUIRED,
-      'send If-Match with the version you last read (the ETag)',
+      'send If-Match with the ETag you last read (or the ticket version)',
     );
-  const match = /^(?:W\/)?"?(\d+)"?$/.exec(header.trim());
+  const match = /^(?:W\/)?"?(\d+)(?:\.[0-9a-f]{1,64})?"?$/.exec(header.trim());
   if (!match)
-    throw new DomainError(ErrorCode.VALIDATION_FAILED, 'If-Match must be the ticket version, e.g. "3"');
+    throw new DomainError(
+      ErrorCode.VALIDATION_FAILED,
+      'If-Match must be the ticket\'s ETag or its version, e.g. "3"',
+    );
   return Number(match[1]);
 }
 

@@ -22,7 +22,7 @@ import { parseIfMatch, TicketWorkflowService } from './ticket-workflow.service';
 import { GetTicketQuery } from './dto/get-ticket.query';
 import { ListTicketsQuery } from './dto/list-tickets.query';
 import type { TicketView } from './ticket-view';
-import { TicketsService, type TicketDetail } from './tickets.service';
+import { ticketDetailEtag, TicketsService, type TicketDetail } from './tickets.service';
 
 @ApiTags('inbox')
 @ApiBearerAuth()
@@ -41,7 +41,10 @@ export class TicketsController {
     return this.tickets.list(principal.tenantId, query);
   }
 
-  /** The ticket with its timeline and actions; the ETag is the version to send back in If-Match. */
+  /**
+   * The ticket with its timeline and actions. The ETag (`"<version>.<digest>"`) changes with any of them; send
+   * it back in If-Match to edit, where only its version counts.
+   */
   @Get(':id')
   async get(
     @CurrentPrincipal() principal: Principal,
@@ -50,7 +53,7 @@ export class TicketsController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<TicketDetail> {
     const ticket = await this.tickets.get(principal.tenantId, id, query.include === 'raw');
-    response.setHeader('ETag', `"${ticket.version}"`);
+    response.setHeader('ETag', ticketDetailEtag(ticket));
     return ticket;
   }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -12,6 +13,16 @@ import { TicketRepository } from './ticket.repository';
 export interface TicketDetail extends TicketView {
   timeline: TimelineEntryView[];
   actions: ActionView[];
+}
+
+/**
+ * The ETag of a ticket as `GET /v1/tickets/:id` shows it: its version, then a digest of the whole answer, so a
+ * new note, action, action outcome or timeline entry (none of which bumps the version) changes it too and a
+ * revalidating cache never keeps a stale view. `If-Match` compares the version part alone.
+ */
+export function ticketDetailEtag(detail: TicketDetail): string {
+  const digest = createHash('sha256').update(JSON.stringify(detail)).digest('hex').slice(0, 16);
+  return `"${detail.version}.${digest}"`;
 }
 
 @Injectable()

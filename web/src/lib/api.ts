@@ -52,8 +52,7 @@ export class Api {
       headers,
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
       signal: options.signal,
-      // The ticket's ETag is its version, which an action or a note does not change: a browser revalidating
-      // its cache would get 304 and show the ticket without them. Agents always want what is there now.
+      // Agents always want what is there now: no cached answer, not even a revalidated one.
       cache: 'no-store',
     });
     const text = await response.text();
