@@ -1,9 +1,10 @@
 import type { ActionType, MarketplaceSandbox, TicketStage } from '../adapters/contract';
 import type { JdSandbox } from '../adapters/jd/jd.sandbox';
-import { SANDBOX_SMS_THRESHOLD_FEN, type TaobaoSandbox } from '../adapters/taobao/taobao.sandbox';
+import { DouyinSandbox } from '../adapters/douyin/douyin.sandbox';
+import { SANDBOX_SMS_THRESHOLD_FEN, TaobaoSandbox } from '../adapters/taobao/taobao.sandbox';
 import { createSandboxes } from '../adapters/sandboxes';
 import { STAGES_AFTER } from '../src/actions/action-rules';
-import { createTenant, eventually, TestHub, type TenantSession } from './support/test-app';
+import { ADMIN_TOKEN, createTenant, eventually, TestHub, type TenantSession } from './support/test-app';
 import { WebhookReceiver } from './support/webhook-receiver';
 
 interface TicketBody {
@@ -361,5 +362,224 @@ describe('marketplaces: every adapter against its sandbox', () => {
       'the connection in error',
     );
     expect(JSON.stringify(failed)).toContain('JD error 12');
+  });
+});
+
+/**
+ * Several shops on one developer app: Taobao TMC is one queue per app key for every seller, Douyin has one
+ * push URL per app. Each shop's cases land on its own connection; a shop with no connection here is kept aside.
+ */
+describe('marketplaces: many shops on one app', () => {
+  let hub: TestHub;
+  let tenant: TenantSession;
+  const taobao = new TaobaoSandbox();
+  const douyin = new DouyinSandbox();
+  const connectionIds = new Map<string, string>();
+  let douyinAppUrl = '';
+
+  const connect = async (
+    key: string,
+    body: { platform: string; shopId: string; credentials: Record<string, string>; apiBaseUrl: string },
+    session: TenantSession = tenant,
+  ) => {
+    const created = await hub.http
+      .post('/v1/connections')
+      .set(session.auth)
+      // No pull for a day after the first one: whatever arrives later arrives through the app's channel.
+      .send({ name: `${key}`, pollIntervalSeconds: 86_400, ...body })
+      .expect(201);
+    connectionIds.set(key, created.body.id);
+    return created.body as { id: string; webhookUrl: string; appWebhookUrl: string | null };
+  };
+
+  const externalIds = async (key: string): Promise<string[]> => {
+    const page = await hub.http
+      .get('/v1/tickets')
+      .query({ connectionId: connectionIds.get(key) ?? '', limit: 200 })
+      .set(tenant.auth)
+      .expect(200);
+    return (page.body.data as TicketBody[]).map((ticket) => ticket.externalId);
+  };
+
+  const inbox = (key: string, expected: string[], what: string) =>
+    eventually(
+      async () => {
+        const ids = await externalIds(key);
+        return expected.every((id) => ids.includes(id)) ? ids : undefined;
+      },
+      30_000,
+      what,
+    );
+
+  beforeAll(async () => {
+    hub = await TestHub.start({ HUB_SCHEDULER_INTERVAL_MS: '500', HUB_ALLOW_PRIVATE_WEBHOOK_URLS: 'true' });
+    tenant = await createTenant(hub, 'Many shops');
+    await taobao.start();
+    await douyin.start();
+    const shop = (
+      sandbox: TaobaoSandbox | DouyinSandbox,
+      shopId: string,
+      credentials = sandbox.credentials,
+    ) => ({
+      platform: sandbox.platform,
+      shopId,
+      credentials,
+      apiBaseUrl: sandbox.url,
+    });
+    await connect('taobao-flagship', shop(taobao, taobao.shopId));
+    const outlet = taobao.addShop('第二家小店');
+    // Taobao shops may be named by the seller's numeric user_id as well as by the nick.
+    await connect('taobao-outlet', shop(taobao, outlet.userId, outlet.credentials));
+    const first = await connect('douyin-first', shop(douyin, douyin.shopId));
+    const second = douyin.addShop('5550002');
+    await connect('douyin-second', shop(douyin, second.shopId, second.credentials));
+    expect(first.appWebhookUrl).toBe(`${hub.url}/v1/webhooks/douyin/apps/${douyin.credentials.appKey}`);
+    douyinAppUrl = first.appWebhookUrl ?? '';
+    douyin.setPushTarget({ url: douyinAppUrl });
+  }, 120_000);
+
+  afterAll(async () => {
+    await hub.close();
+    await taobao.stop();
+    await douyin.stop();
+  });
+
+  it('consumes Taobao TMC once per app key, each seller to its own connection, within seconds and without a pull', async () => {
+    const stranger = taobao.addShop('没有连接的店');
+    await eventually(async () => taobao.pendingMessageIds().length === 0, 30_000, 'the TMC queue drained');
+    const latencies: number[] = [];
+    const flagshipIds: string[] = [];
+    const outletIds: string[] = [];
+    for (let round = 0; round < 5; round += 1) {
+      const started = Date.now();
+      const [own] = taobao.generateCasesFor(taobao.shopId, 1);
+      const [theirs] = taobao.generateCasesFor('第二家小店', 1);
+      flagshipIds.push(own);
+      outletIds.push(theirs);
+      await inbox('taobao-flagship', [own], 'the flagship case in the inbox');
+      latencies.push(Date.now() - started);
+      await inbox('taobao-outlet', [theirs], 'the outlet case in the inbox');
+    }
+    const [lost] = taobao.generateCasesFor(stranger.shopId, 1);
+    latencies.sort((a, b) => a - b);
+    process.stdout.write(`TMC push → ticket: p50 ${latencies[2]} ms, max ${latencies[4]} ms\n`);
+    // Each shop's cases on its own connection, none under the other.
+    const flagship = await externalIds('taobao-flagship');
+    const outlet = await externalIds('taobao-outlet');
+    expect(flagship.filter((id) => outletIds.includes(id))).toEqual([]);
+    expect(outlet.filter((id) => flagshipIds.includes(id))).toEqual([]);
+    // The seller with no connection: kept aside, visible to the admin and the operator, confirmed upstream.
+    const waiting = await eventually(
+      async () => {
+        const page = await hub.http
+          .get('/v1/unroutable-messages')
+          .query({ platform: 'taobao', status: 'waiting' })
+          .set(tenant.auth)
+          .expect(200);
+        const data = page.body.data as { externalId: string; shopKeys: string[] }[];
+        return data.some((item) => item.externalId === lost) ? data : undefined;
+      },
+      30_000,
+      'the stranger message listed as unroutable',
+    );
+    expect(waiting.find((item) => item.externalId === lost)?.shopKeys).toEqual([
+      stranger.userId,
+      '没有连接的店',
+    ]);
+    await eventually(async () => taobao.pendingMessageIds().length === 0, 30_000, 'every message confirmed');
+    const operator = await hub.http
+      .get('/v1/operator/unroutable-messages')
+      .query({ limit: 1 })
+      .set('Authorization', `Bearer ${ADMIN_TOKEN}`)
+      .expect(200);
+    expect(operator.body.data).toHaveLength(1);
+    // TMC belongs to the app: consumed and confirmed without any seller's session.
+    const tmc = taobao.calls().filter((call) => call.apiMethod?.startsWith('taobao.tmc.'));
+    expect(tmc.length).toBeGreaterThan(0);
+    expect(tmc.every((call) => !new URLSearchParams(call.body).has('session'))).toBe(true);
+    // A connection for that seller, created later, takes in what waited for it.
+    await connect('taobao-stranger', {
+      platform: 'taobao',
+      shopId: stranger.shopId,
+      credentials: stranger.credentials,
+      apiBaseUrl: taobao.url,
+    });
+    await inbox('taobao-stranger', [lost], 'the waiting case attached to the new connection');
+    const attached = await hub.http
+      .get('/v1/unroutable-messages')
+      .query({ status: 'attached' })
+      .set(tenant.auth)
+      .expect(200);
+    expect(attached.body.data[0]).toMatchObject({
+      externalId: lost,
+      attachedConnectionId: connectionIds.get('taobao-stranger'),
+    });
+  }, 180_000);
+
+  it('takes Douyin pushes at one URL per app, routed by shop_id; the per-connection URL still works', async () => {
+    const mine = await douyin.generateCasesFor(douyin.shopId, 2);
+    const theirs = await douyin.generateCasesFor('5550002', 2);
+    await inbox('douyin-first', mine, 'the first shop cases');
+    await inbox('douyin-second', theirs, 'the second shop cases');
+    expect((await externalIds('douyin-first')).filter((id) => theirs.includes(id))).toEqual([]);
+    expect((await externalIds('douyin-second')).filter((id) => mine.includes(id))).toEqual([]);
+    // A shop of the app with no connection here: acknowledged, kept aside.
+    douyin.addShop('5550003');
+    const [lost] = await douyin.generateCasesFor('5550003', 1);
+    await eventually(
+      async () => {
+        const page = await hub.http
+          .get('/v1/unroutable-messages')
+          .query({ platform: 'douyin', shop: '5550003' })
+          .set(tenant.auth)
+          .expect(200);
+        return (page.body.data as { externalId: string }[]).some((item) => item.externalId === lost)
+          ? true
+          : undefined;
+      },
+      30_000,
+      'the Douyin message of an unconnected shop listed',
+    );
+    // Signed with another secret, or for an app nobody connected: the same 401.
+    const body = '[]';
+    await hub.http
+      .post(new URL(douyinAppUrl).pathname)
+      .set('content-type', 'application/json')
+      .set('event-sign', 'b'.repeat(32))
+      .send(body)
+      .expect(401);
+    await hub.http
+      .post('/v1/webhooks/douyin/apps/123')
+      .set('content-type', 'application/json')
+      .set('event-sign', 'b'.repeat(32))
+      .send(body)
+      .expect(401);
+    // The per-connection URL keeps working.
+    douyin.setPushTarget({ url: `${hub.url}/v1/webhooks/douyin/${connectionIds.get('douyin-first')}` });
+    const [direct] = await douyin.generateCasesFor(douyin.shopId, 1);
+    await inbox('douyin-first', [direct], 'a case pushed to the per-connection URL');
+    douyin.setPushTarget({ url: douyinAppUrl });
+  }, 120_000);
+
+  it('shows a tenant no unroutable message of an app whose secret it does not hold', async () => {
+    const intruder = await createTenant(hub, 'Intruder');
+    await connect(
+      'intruder-douyin',
+      {
+        platform: 'douyin',
+        shopId: '5550003',
+        credentials: { ...douyin.credentials, appSecret: 'not-the-secret' },
+        apiBaseUrl: douyin.url,
+      },
+      intruder,
+    );
+    const page = await hub.http.get('/v1/unroutable-messages').set(intruder.auth).expect(200);
+    expect(page.body.data).toEqual([]);
+    // Nor did the intruder's connection take the waiting message of that shop.
+    const events = await hub.http
+      .get(`/v1/connections/${connectionIds.get('intruder-douyin')}/events`)
+      .set(intruder.auth)
+      .expect(200);
+    expect(events.body.data).toEqual([]);
   });
 });

@@ -57,9 +57,24 @@ export interface PullPage {
   hasMore: boolean;
 }
 
-/** Messages taken from a platform's message channel (TOP TMC); `confirm` runs once they are stored. */
-export interface ConsumedMessages {
-  events: InboundEventDraft[];
+/**
+ * One message of an app-level channel (TOP TMC, one Douyin push URL per app, the PDD message socket): the
+ * channel serves every shop of the developer app, so each message names the shop it belongs to.
+ */
+export interface AppMessage {
+  /**
+   * Every identifier of the shop the message carries (TOP `user_id` and `user_nick`, Douyin `shop_id`, PDD
+   * `mall_id`); the hub gives the message to the connections whose `shopId` equals one of them, and to no other.
+   */
+  shopKeys: string[];
+  event: InboundEventDraft;
+}
+
+/** Messages taken from an app's message channel (TOP TMC); `confirm` runs once every one of them is stored. */
+export interface ConsumedAppMessages {
+  messages: AppMessage[];
+  /** How many messages the platform handed out (some may carry nothing for the hub); 0 when the queue was empty. */
+  received: number;
   confirm(): Promise<void>;
 }
 
@@ -85,6 +100,18 @@ export interface AppMessageStreamOptions {
 
 export interface AppMessageStream {
   stop(): Promise<void>;
+}
+
+/** A verified push to the app-level URL: its messages, each naming its shop, and the platform's expected reply. */
+export interface VerifiedAppPush {
+  messages: AppMessage[];
+  reply?: { status: number; body: unknown };
+}
+
+/** The developer app whose channel a message came through: its credentials, as one of its connections holds them. */
+export interface AppCredentials {
+  appKey: string;
+  credentials: Record<string, string>;
 }
 
 export interface TicketForAction {
@@ -138,10 +165,26 @@ export interface CredentialField {
   required: boolean;
 }
 
+/**
+ * Where a platform's messages come per developer app rather than per shop: which credential names the app (and
+ * groups connections), which one is its secret (only connections holding the same secret share a channel).
+ */
+export interface AppChannelSupport {
+  appKeyCredential: string;
+  appSecretCredential: string;
+  /**
+   * For a consumed channel (`consumeAppMessages`): how long to wait after an empty answer, doubling from `minMs`
+   * up to `maxMs` while the queue stays empty; a non-empty answer is followed by the next call at once.
+   */
+  idleBackoff?: { minMs: number; maxMs: number };
+}
+
 export interface AdapterCapabilities {
   platform: Platform;
   displayName: string;
   push: 'webhook' | 'message-channel' | 'none';
+  /** Present where one channel (a consumed queue, a push URL, a socket) serves every shop of an app. */
+  appChannel?: AppChannelSupport;
   pull: boolean;
   actions: readonly ActionType[];
   /** Which stages each action may be taken from; an action missing here is allowed from any stage. */
@@ -194,7 +237,14 @@ export interface MarketplaceAdapter {
     externalOrderId?: string | null,
   ): Promise<NormalizedCase>;
 
-  consumeMessages?(ctx: AdapterContext): Promise<ConsumedMessages>;
+  /**
+   * Takes the next messages of the app's channel (TOP TMC). `ctx.connection` is any connection of the app:
+   * only its app credentials and gateway are used, never its shop's session.
+   */
+  consumeAppMessages?(ctx: AdapterContext): Promise<ConsumedAppMessages>;
+
+  /** Verifies a push to the app-level URL with the app's secret over the raw bytes; throws WebhookSignatureError. */
+  verifyAppPush?(push: IncomingPush, app: AppCredentials, now: Date): VerifiedAppPush;
 
   /** The app a connection belongs to, for platforms whose push is one channel per app; null when unknown. */
   appKeyOf?(credentials: Record<string, string>): string | null;

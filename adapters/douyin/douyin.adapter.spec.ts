@@ -220,6 +220,30 @@ describe('DouyinAdapter.verifyWebhook', () => {
     );
   });
 
+  it('at the app-level URL, names each message by the shop_id inside its data, exactly', () => {
+    const app = { appKey: CREDENTIALS.appKey, credentials: CREDENTIALS };
+    const verified = adapter.verifyAppPush(push({ 'event-sign': EVENT_SIGN }), app);
+    expect(verified.reply).toEqual({ status: 200, body: { code: 0, msg: 'success' } });
+    expect(verified.messages.map((message) => message.shopKeys)).toEqual([['4463798'], ['4463798']]);
+    expect(verified.messages[0].event.externalId).toBe('7098765432109876543');
+  });
+
+  it('at the app-level URL, refuses another secret and an app-id header naming another app', () => {
+    const app = { appKey: CREDENTIALS.appKey, credentials: CREDENTIALS };
+    expect(() =>
+      adapter.verifyAppPush(push({ 'event-sign': EVENT_SIGN }), {
+        ...app,
+        credentials: { ...CREDENTIALS, appSecret: 'another' },
+      }),
+    ).toThrow(WebhookSignatureError);
+    expect(() =>
+      adapter.verifyAppPush(push({ 'event-sign': EVENT_SIGN, 'app-id': '7000000000000000001' }), app),
+    ).toThrow(WebhookSignatureError);
+    expect(
+      adapter.verifyAppPush(push({ 'event-sign': EVENT_SIGN, 'app-id': CREDENTIALS.appKey }), app).messages,
+    ).toHaveLength(2);
+  });
+
   it('resolves an after-sales message by re-reading the case, and ignores other tags', async () => {
     const verified = adapter.verifyWebhook(push({ 'event-sign': EVENT_SIGN }), context().connection);
     const scope = signedCall(nock(GATEWAY), DOUYIN_PATHS.detail, DETAIL_PARAMS).reply(

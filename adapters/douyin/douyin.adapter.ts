@@ -11,12 +11,15 @@ import {
   type AdapterCapabilities,
   type AdapterConnection,
   type AdapterContext,
+  type AppCredentials,
+  type AppMessage,
   type InboundEventDraft,
   type IncomingPush,
   type MarketplaceAdapter,
   type NormalizedCase,
   type PullPage,
   type TicketForAction,
+  type VerifiedAppPush,
   type VerifiedPush,
 } from '../contract';
 import { rereadAfterAction } from '../shared/action-reread';
@@ -51,15 +54,24 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The aftersale id inside a message's `data` JSON text, parsed losslessly (it is an int64 number). */
-function messageAftersaleId(message: Partial<DouyinPushMessage>): string | null {
+/** A message's `data` JSON text, parsed losslessly (its ids are int64 numbers); null when it is not an object. */
+function messageData(message: Partial<DouyinPushMessage>): DouyinAftersaleMessageData | null {
   if (typeof message.data !== 'string') return null;
   try {
     const data = parseLosslessJson(message.data) as DouyinAftersaleMessageData;
-    return isObject(data) ? idString(data.aftersale_id) : null;
+    return isObject(data) ? data : null;
   } catch {
     return null;
   }
+}
+
+function messageAftersaleId(message: Partial<DouyinPushMessage>): string | null {
+  return idString(messageData(message)?.aftersale_id);
+}
+
+/** The shop a message names (`shop_id`): what the app-level push is routed by. */
+function messageShopId(message: Partial<DouyinPushMessage>): string | null {
+  return idString(messageData(message)?.shop_id);
 }
 
 function invalid(message: string): AdapterError {
@@ -82,6 +94,60 @@ function refusal(
   return { reject_reason_code: Number(code), reason: action.reason, remark: action.reason };
 }
 
+/** What Douyin expects back from a push it may stop retrying (zsmhub/doudian-sdk `message/doudian_message.go`). */
+const DOUYIN_PUSH_REPLY = { status: 200, body: { code: 0, msg: 'success' } };
+
+/**
+ * [U] The header naming the app a push is for. The official message docs mention it; the SDK sources read
+ * (zsmhub/doudian-sdk `message/doudian_message.go`) check only `event-sign`, so it is checked when present and
+ * never required.
+ */
+export const DOUYIN_APP_ID_HEADER = 'app-id';
+
+/**
+ * `event-sign` = lowercase hex MD5(app_key + raw body + app_secret) (zsmhub/doudian-sdk `message/doudian_sign.go`),
+ * checked in constant time before anything is parsed; the body is a JSON array of `{tag, msg_id, data}`.
+ */
+export function verifyDouyinPush(
+  push: IncomingPush,
+  appKey: string | undefined,
+  appSecret: string | undefined,
+): AppMessage[] {
+  if (!appKey || !appSecret) throw new WebhookSignatureError('the connection has no appKey/appSecret');
+  const signature = headerValue(push.headers, 'event-sign');
+  if (!signature) throw new WebhookSignatureError('the event-sign header is missing');
+  const expected = md5Hex(Buffer.concat([Buffer.from(appKey), push.rawBody, Buffer.from(appSecret)]));
+  if (!safeEqual(signature.trim().toLowerCase(), expected)) {
+    throw new WebhookSignatureError('event-sign does not match');
+  }
+  const appId = headerValue(push.headers, DOUYIN_APP_ID_HEADER);
+  if (appId !== undefined && appId.trim() !== appKey) {
+    throw new WebhookSignatureError(`the ${DOUYIN_APP_ID_HEADER} header names another app`);
+  }
+  let messages: unknown;
+  try {
+    messages = parseLosslessJson(push.rawBody.toString('utf8'));
+  } catch {
+    throw new WebhookSignatureError('the signed body is not JSON');
+  }
+  if (!Array.isArray(messages)) throw new WebhookSignatureError('the signed body is not a message array');
+  return messages.map((message: unknown) => {
+    const element = isObject(message) ? (message as Partial<DouyinPushMessage>) : {};
+    const payload = stringifyLosslessJson(message);
+    const tag = idString(element.tag) ?? '';
+    const shopId = messageShopId(element);
+    return {
+      shopKeys: shopId ? [shopId] : [],
+      event: {
+        dedupeKey: idString(element.msg_id) ?? `sha-${md5Hex(payload)}`,
+        eventType: DOUYIN_AFTERSALE_TAGS[tag] ?? `tag_${tag}`,
+        externalId: messageAftersaleId(element),
+        payload,
+      },
+    };
+  });
+}
+
 /** [U] How far back afterSale/List serves after-sales by update time; not confirmed, three months assumed. */
 export const DOUYIN_HISTORY_DAYS = 90;
 
@@ -96,6 +162,7 @@ export class DouyinAdapter implements MarketplaceAdapter {
     platform: 'douyin',
     displayName: 'Douyin Shop (抖店)',
     push: 'webhook',
+    appChannel: { appKeyCredential: 'appKey', appSecretCredential: 'appSecret' },
     pull: true,
     actions: ['approve_refund', 'refuse_refund', 'approve_return', 'refuse_return'],
     actionStages: {
@@ -132,35 +199,20 @@ export class DouyinAdapter implements MarketplaceAdapter {
     return 'https://openapi-fxg.jinritemai.com';
   }
 
-  /** `event-sign` = lowercase hex MD5(app_key + raw body + app_secret); the body is a JSON array of messages. */
+  /** The per-connection URL: the same signed pushes, all taken as this connection's own. */
   verifyWebhook(push: IncomingPush, connection: AdapterConnection): VerifiedPush {
     const { appKey, appSecret } = connection.credentials;
-    if (!appKey || !appSecret) throw new WebhookSignatureError('the connection has no appKey/appSecret');
-    const signature = headerValue(push.headers, 'event-sign');
-    if (!signature) throw new WebhookSignatureError('the event-sign header is missing');
-    const expected = md5Hex(Buffer.concat([Buffer.from(appKey), push.rawBody, Buffer.from(appSecret)]));
-    if (!safeEqual(signature.trim().toLowerCase(), expected)) {
-      throw new WebhookSignatureError('event-sign does not match');
-    }
-    let messages: unknown;
-    try {
-      messages = parseLosslessJson(push.rawBody.toString('utf8'));
-    } catch {
-      throw new WebhookSignatureError('the signed body is not JSON');
-    }
-    if (!Array.isArray(messages)) throw new WebhookSignatureError('the signed body is not a message array');
-    const events: InboundEventDraft[] = messages.map((message: unknown) => {
-      const element = isObject(message) ? (message as Partial<DouyinPushMessage>) : {};
-      const payload = stringifyLosslessJson(message);
-      const tag = idString(element.tag) ?? '';
-      return {
-        dedupeKey: idString(element.msg_id) ?? `sha-${md5Hex(payload)}`,
-        eventType: DOUYIN_AFTERSALE_TAGS[tag] ?? `tag_${tag}`,
-        externalId: messageAftersaleId(element),
-        payload,
-      };
-    });
-    return { events, reply: { status: 200, body: { code: 0, msg: 'success' } } };
+    const messages = verifyDouyinPush(push, appKey, appSecret);
+    return { events: messages.map((message) => message.event), reply: DOUYIN_PUSH_REPLY };
+  }
+
+  /**
+   * The app-level URL (the one Douyin actually has: one push URL per app): each message is routed by the
+   * `shop_id` inside its `data`.
+   */
+  verifyAppPush(push: IncomingPush, app: AppCredentials): VerifiedAppPush {
+    const messages = verifyDouyinPush(push, app.appKey, app.credentials.appSecret);
+    return { messages, reply: DOUYIN_PUSH_REPLY };
   }
 
   /** Messages only say that a case changed; the case is read back so stale or reordered pushes cannot win. */

@@ -102,6 +102,30 @@ describe('DouyinSandbox with DouyinAdapter', () => {
     ).toThrow(WebhookSignatureError);
   });
 
+  it('serves several shops of one app: one push target naming each shop_id, tokens that read only their own', async () => {
+    const other = sandbox.addShop('5550002');
+    const before = received.length;
+    const theirs = await sandbox.generateCasesFor(other.shopId, 2);
+    const messages = received
+      .slice(before)
+      .flatMap(
+        (push) =>
+          adapter.verifyAppPush(
+            { rawBody: push.body, headers: push.headers, query: {} },
+            { appKey: sandbox.credentials.appKey, credentials: sandbox.credentials },
+          ).messages,
+      );
+    expect(messages.map((message) => message.event.externalId).sort()).toEqual([...theirs].sort());
+    expect(messages.every((message) => message.shopKeys.join() === other.shopId)).toBe(true);
+    await expect(adapter.fetchCase(context(other.credentials), theirs[0])).resolves.toMatchObject({
+      externalId: theirs[0],
+    });
+    // Another shop's after-sale is an invalid id to this token, as a made-up one is.
+    expect((await rejection(adapter.fetchCase(context(), theirs[0]))).code).toBe(AdapterErrorCode.INVALID);
+    const own = await pullAll();
+    expect(theirs.some((id) => own.has(id))).toBe(false);
+  });
+
   it('pulls every case and fetches one', async () => {
     const cases = await pullAll();
     expect([...cases.keys()].sort()).toEqual([...generated].sort());

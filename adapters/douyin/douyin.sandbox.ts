@@ -45,8 +45,15 @@ const REFUND_STATUS = { pending: 1, succeeded: 3 } as const;
 const PUSH_BATCH = 3;
 const DEADLINE_SECONDS = 48 * 60 * 60;
 
+/** What a connection to one more shop of the same app carries: the app's key and secret, the shop's token. */
+export interface SandboxDouyinShop {
+  shopId: string;
+  credentials: Record<string, string>;
+}
+
 interface SandboxAftersale {
   id: string;
+  shopId: string;
   shopOrderId: string;
   skuOrderId: string;
   productId: string;
@@ -103,6 +110,10 @@ export class DouyinSandbox extends HttpSandbox implements MarketplaceSandbox {
   readonly credentials: Record<string, string>;
   private readonly cases = new Map<string, SandboxAftersale>();
   private target: SandboxPushTarget | null = null;
+  /** Shops that authorised the app, by their access token; the first is the sandbox's own `shopId`. */
+  private readonly shops = new Map<string, string>();
+  /** The shop whose token signed the call being answered (calls are answered one at a time). */
+  private caller: string | null = null;
   protected readonly http = new SandboxHttpServer(
     (request, fault) => this.handle(request, fault),
     (request) => request.query.method ?? null,
@@ -117,13 +128,30 @@ export class DouyinSandbox extends HttpSandbox implements MarketplaceSandbox {
       // A saved return address (`/address/list` → address_id), the only form afterSale/operate still takes.
       returnAddressId: bigId('5'),
     };
+    this.shops.set(this.credentials.accessToken, this.shopId);
+  }
+
+  /**
+   * Another shop authorises the same app: a token of its own and after-sales only it can read. Douyin has one
+   * push URL per app, so its messages go to the same target, each naming its `shop_id`.
+   */
+  addShop(shopId: string): SandboxDouyinShop {
+    const accessToken = randomBytes(18).toString('hex');
+    this.shops.set(accessToken, shopId);
+    return { shopId, credentials: { ...this.credentials, accessToken } };
+  }
+
+  async generateCases(count: number): Promise<string[]> {
+    return this.generateCasesFor(this.shopId, count);
   }
 
   setPushTarget(target: SandboxPushTarget | null): void {
     this.target = target;
   }
 
-  async generateCases(count: number): Promise<string[]> {
+  /** After-sales of one shop of the app, pushed to the app's URL. */
+  async generateCasesFor(shopId: string, count: number): Promise<string[]> {
+    if (![...this.shops.values()].includes(shopId)) throw new Error(`no shop ${shopId}`);
     const created: SandboxAftersale[] = [];
     for (let i = 0; i < count; i += 1) {
       const reason = pick(SAMPLE_REASONS);
@@ -132,6 +160,7 @@ export class DouyinSandbox extends HttpSandbox implements MarketplaceSandbox {
       const now = this.clock();
       const aftersale: SandboxAftersale = {
         id: bigId('7'),
+        shopId,
         shopOrderId: bigId('6'),
         skuOrderId: bigId('6'),
         productId: bigId('3'),
@@ -231,9 +260,11 @@ export class DouyinSandbox extends HttpSandbox implements MarketplaceSandbox {
         'timestamp 与服务器时间相差过大',
       );
     }
-    if (query.access_token !== this.credentials.accessToken) {
+    const shop = this.shops.get(query.access_token ?? '');
+    if (!shop) {
       return envelope(40003, '业务处理失败', 'isv.access-token-expired', 'access_token已过期');
     }
+    this.caller = shop;
     if (fault === 'throttle') {
       return envelope(
         DOUYIN_THROTTLE_ERROR.code,
@@ -257,7 +288,7 @@ export class DouyinSandbox extends HttpSandbox implements MarketplaceSandbox {
       case DOUYIN_PATHS.list:
         return this.list(params);
       case DOUYIN_PATHS.detail: {
-        const aftersale = this.cases.get(String(params.after_sale_id));
+        const aftersale = this.ownCase(String(params.after_sale_id));
         return aftersale
           ? success(this.detail(aftersale))
           : envelope(40004, '非法的参数', 'isv.parameter-invalid:11000', '参数错误，售后单ID错误');
@@ -275,7 +306,9 @@ export class DouyinSandbox extends HttpSandbox implements MarketplaceSandbox {
     if (!shopOrderId) {
       return envelope(40004, '非法的参数', 'isv.parameter-invalid:shop_order_id', 'shop_order_id不能为空');
     }
-    const lines = [...this.cases.values()].filter((aftersale) => aftersale.shopOrderId === shopOrderId);
+    const lines = [...this.cases.values()].filter(
+      (aftersale) => aftersale.shopOrderId === shopOrderId && aftersale.shopId === this.caller,
+    );
     if (lines.length === 0) return envelope(40004, '非法的参数', 'isv.parameter-invalid', '订单不存在');
     return success({
       shop_order_detail: {
@@ -291,6 +324,12 @@ export class DouyinSandbox extends HttpSandbox implements MarketplaceSandbox {
     });
   }
 
+  /** A shop's token reads and decides only its own after-sales; another shop's is as unknown as a made-up id. */
+  private ownCase(id: string): SandboxAftersale | undefined {
+    const aftersale = this.cases.get(id);
+    return aftersale && aftersale.shopId === this.caller ? aftersale : undefined;
+  }
+
   private list(params: Record<string, unknown>): SandboxResponse {
     const start = Number(params.update_start_time ?? 0);
     const end = Number(params.update_end_time ?? Number.MAX_SAFE_INTEGER);
@@ -300,6 +339,7 @@ export class DouyinSandbox extends HttpSandbox implements MarketplaceSandbox {
       return envelope(40003, '业务处理失败', 'isv.parameter-format-invalid', 'page/size');
     }
     const matching = [...this.cases.values()]
+      .filter((aftersale) => aftersale.shopId === this.caller)
       .filter((aftersale) => aftersale.updateTime >= start && aftersale.updateTime <= end)
       .sort((a, b) => a.updateTime - b.updateTime || a.id.localeCompare(b.id));
     const items = matching.slice(page * size, (page + 1) * size).map((aftersale) => this.listItem(aftersale));
@@ -324,7 +364,7 @@ export class DouyinSandbox extends HttpSandbox implements MarketplaceSandbox {
       return envelope(40004, '非法的参数', 'isv.parameter-invalid:items', '最多20个售后单');
     const planned: [SandboxAftersale, SandboxAftersale][] = [];
     for (const item of items) {
-      const aftersale = this.cases.get(String(item.aftersale_id));
+      const aftersale = this.ownCase(String(item.aftersale_id));
       if (!aftersale) return envelope(20000, '系统错误', 'isp.service-error:10000', '存在无效的售后单');
       if ('after_sale_address_detail' in ((item.logistics ?? {}) as object)) {
         return envelope(
@@ -503,7 +543,7 @@ export class DouyinSandbox extends HttpSandbox implements MarketplaceSandbox {
       apply_time: aftersale.applyTime,
       p_id: big(aftersale.shopOrderId),
       s_id: big(aftersale.skuOrderId),
-      shop_id: Number(this.shopId),
+      shop_id: big(aftersale.shopId),
       reason_code: aftersale.reasonCode,
       refund_amount: aftersale.refundFen,
       refund_post_amount: aftersale.postFen,

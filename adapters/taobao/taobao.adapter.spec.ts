@@ -20,6 +20,7 @@ import {
 } from './taobao.adapter';
 import { mapTopRefund, topKind, topStage } from './taobao.mapper';
 import { TOP_METHODS, TOP_REFUND_FIELDS, type TopMethod, type TopRefund } from './taobao.types';
+import { TOP_APP_METHODS } from './taobao.client';
 import { guardNock, rejection } from '../shared/testing/nock-guard';
 
 const GATEWAY = 'https://eco.taobao.com';
@@ -66,7 +67,8 @@ function signedForm(method: TopMethod, business: TopForm = {}) {
     const expected = {
       method,
       app_key: CREDENTIALS.appKey,
-      session: CREDENTIALS.sessionKey,
+      // TMC belongs to the app, not to a seller: no session.
+      ...(TOP_APP_METHODS.has(method) ? {} : { session: CREDENTIALS.sessionKey }),
       timestamp: '2026-11-23 17:05:00',
       format: 'json',
       v: '2.0',
@@ -616,14 +618,16 @@ describe('TaobaoAdapter TMC and reads', () => {
         signedForm(TOP_METHODS.tmcConfirm, { s_message_ids: '7091800003790954036,7091800003790954037' }),
       )
       .reply(200, '{"tmc_messages_confirm_response":{"is_success":true}}');
-    const consumed = await adapter.consumeMessages(context());
-    expect(consumed.events).toHaveLength(1);
-    expect(consumed.events[0]).toMatchObject({
+    const consumed = await adapter.consumeAppMessages(context());
+    expect(consumed.received).toBe(2);
+    expect(consumed.messages).toHaveLength(1);
+    expect(consumed.messages[0].shopKeys).toEqual(['2200000000001', '沙箱旗舰店']);
+    expect(consumed.messages[0].event).toMatchObject({
       dedupeKey: '7091800003790954036',
       eventType: 'taobao_refund_RefundCreated',
       externalId: '181784773340365852',
     });
-    expect(consumed.events[0].payload).toContain('"id":"7091800003790954036"');
+    expect(consumed.messages[0].event.payload).toContain('"id":"7091800003790954036"');
     await consumed.confirm();
     expect(scope.isDone()).toBe(true);
   });
@@ -637,7 +641,7 @@ describe('TaobaoAdapter TMC and reads', () => {
         signedForm(TOP_METHODS.tmcConfirm, { s_message_ids: '7091800003790954036,7091800003790954037' }),
       )
       .reply(200, '{"tmc_messages_confirm_response":{"is_success":false}}');
-    const consumed = await adapter.consumeMessages(context());
+    const consumed = await adapter.consumeAppMessages(context());
     expect((await rejection(consumed.confirm())).code).toBe(AdapterErrorCode.TEMPORARY);
     expect(scope.isDone()).toBe(true);
   });
@@ -646,10 +650,11 @@ describe('TaobaoAdapter TMC and reads', () => {
     const scope = gateway()
       .post(ROUTER, signedForm(TOP_METHODS.tmcConsume, { quantity: '100' }))
       .reply(200, '{"tmc_messages_consume_response":{}}');
-    const consumed = await adapter.consumeMessages(context());
+    const consumed = await adapter.consumeAppMessages(context());
     await consumed.confirm();
     expect(scope.isDone()).toBe(true);
-    expect(consumed.events).toEqual([]);
+    expect(consumed.messages).toEqual([]);
+    expect(consumed.received).toBe(0);
   });
 
   it('resolves a TMC event by re-reading the refund its content names', async () => {

@@ -6,7 +6,8 @@ import {
   type AdapterAction,
   type AdapterCapabilities,
   type AdapterContext,
-  type ConsumedMessages,
+  type AppMessage,
+  type ConsumedAppMessages,
   type InboundEventDraft,
   type MarketplaceAdapter,
   type NormalizedCase,
@@ -57,6 +58,14 @@ export const TOP_PULL_WINDOW = {
 export const TOP_TMC_BATCH = 100;
 
 export const TOP_REFUND_TOPIC_PREFIX = 'taobao_refund_';
+
+/**
+ * After an empty `taobao.tmc.messages.consume`, wait before asking again: the TOP description says "if no
+ * messages come back, do not call the API continuously … sleep 100ms or so" (bububa/opentaobao,
+ * `tmc` package, `TaobaotmcmessagesconsumeAPIRequest`). [U] The doubling up to 2 s while the queue stays empty is the hub's own
+ * choice, keeping an idle app near one call every 2 s; TMC publishes no figure for it.
+ */
+export const TOP_TMC_IDLE_BACKOFF = { minMs: 100, maxMs: 2_000 };
 
 /** [U] How a failed line of `taobao.rp.refunds.agree` says the refund_version is stale. */
 export const TOP_STALE_VERSION_MESSAGE = /version|版本/i;
@@ -126,8 +135,9 @@ export const TOP_HISTORY_DAYS = 90;
 
 /**
  * Taobao / Tmall Open Platform (https://open.taobao.com/api.htm?docId=52&docType=2).
- * Refunds are pulled by modified time and consumed from TMC (`taobao.tmc.messages.consume` + confirm); TOP has
- * no HTTP push, so `verifyWebhook` refuses everything.
+ * Refunds are pulled by modified time per shop (the session's seller) and consumed from TMC per app key
+ * (`taobao.tmc.messages.consume` + confirm, every seller of the app at once); TOP has no HTTP push, so
+ * `verifyWebhook` refuses everything.
  *
  * Corrections to the shared reference, from the TOP metadata (bububa/opentaobao) and the official SDKs:
  * - `taobao.refund.message.add` is "create a refund message / evidence" (创建退款留言/凭证) and its `image` is
@@ -146,6 +156,11 @@ export class TaobaoAdapter implements MarketplaceAdapter {
     platform: 'taobao',
     displayName: 'Taobao / Tmall (TOP)',
     push: 'message-channel',
+    appChannel: {
+      appKeyCredential: 'appKey',
+      appSecretCredential: 'appSecret',
+      idleBackoff: TOP_TMC_IDLE_BACKOFF,
+    },
     pull: true,
     actions: ['approve_refund', 'refuse_refund', 'approve_return'],
     actionStages: {
@@ -240,26 +255,35 @@ export class TaobaoAdapter implements MarketplaceAdapter {
   }
 
   /**
-   * Every consumed message is confirmed, refund topic or not: an unconfirmed message comes back forever.
-   * Only refund topics become events.
+   * One consumer per app key: `taobao.tmc.messages.consume` (default group, no session) hands out the messages
+   * of every seller of the app, each naming its seller by `user_id` and `user_nick`. Every consumed message is
+   * confirmed once the hub has stored the batch, refund topic or not (an unconfirmed message comes back
+   * forever); only refund topics become events, the others are routed with none.
    */
-  async consumeMessages(ctx: AdapterContext): Promise<ConsumedMessages> {
+  async consumeAppMessages(ctx: AdapterContext): Promise<ConsumedAppMessages> {
     const client = new TaobaoClient(ctx);
     const response = await client.call<TopTmcConsumeResponse>(TOP_METHODS.tmcConsume, {
       quantity: TOP_TMC_BATCH,
     });
-    const messages = response.messages?.tmc_message ?? [];
-    const ids = [...new Set(messages.map((message) => idString(message.id)).filter((id) => id !== null))];
-    const events: InboundEventDraft[] = messages
+    const consumed = response.messages?.tmc_message ?? [];
+    const ids = [...new Set(consumed.map((message) => idString(message.id)).filter((id) => id !== null))];
+    const messages: AppMessage[] = consumed
       .filter((message) => message.topic.startsWith(TOP_REFUND_TOPIC_PREFIX))
       .map((message) => ({
-        dedupeKey: String(idString(message.id)),
-        eventType: message.topic,
-        externalId: peekRefundId(message),
-        payload: stringifyLosslessJson(message),
+        shopKeys: [idString(message.user_id), message.user_nick].filter(
+          (key): key is string => typeof key === 'string' && key !== '',
+        ),
+        event: {
+          dedupeKey: String(idString(message.id)),
+          eventType: message.topic,
+          externalId: peekRefundId(message),
+          payload: stringifyLosslessJson(message),
+        },
       }));
     return {
-      events,
+      messages,
+      // How many the platform handed out, refund topics or not: a full batch means more are waiting.
+      received: consumed.length,
       confirm: async () => {
         if (ids.length === 0) return;
         const confirmed = await client.call<TopTmcConfirmResponse>(TOP_METHODS.tmcConfirm, {

@@ -6,6 +6,7 @@ import { unwrapGatewayResponse } from '../shared/gateway-response';
 import { hmacHex, md5Hex, sortedConcat } from '../shared/signing';
 import { mapTopError } from './taobao.errors';
 import {
+  TOP_METHODS,
   TOP_SIGN_METHODS,
   topResponseKey,
   type TopErrorResponse,
@@ -44,6 +45,15 @@ export function topSignMethod(credentials: Record<string, string>): TopSignMetho
   );
 }
 
+/**
+ * Methods of the app rather than of a seller: TMC is drained per app key for every seller of the app, so these
+ * calls carry no `session` (shared reference §2.3, TOP TMC metadata in bububa/opentaobao `tmc/`).
+ */
+export const TOP_APP_METHODS: ReadonlySet<TopMethod> = new Set<TopMethod>([
+  TOP_METHODS.tmcConsume,
+  TOP_METHODS.tmcConfirm,
+]);
+
 /** Common plus business parameters, signed, exactly as they go on the wire. */
 export function buildTopParams(
   method: TopMethod,
@@ -55,7 +65,7 @@ export function buildTopParams(
   const params: Record<string, string> = {
     method,
     app_key: credentials.appKey,
-    session: credentials.sessionKey,
+    ...(TOP_APP_METHODS.has(method) ? {} : { session: credentials.sessionKey }),
     timestamp: formatGmt8(now),
     format: 'json',
     v: '2.0',
@@ -81,7 +91,10 @@ export class TaobaoClient {
 
   async call<T>(method: TopMethod, business: TopBusinessParams = {}): Promise<T> {
     const { credentials, apiBaseUrl } = this.ctx.connection;
-    for (const field of ['appKey', 'appSecret', 'sessionKey']) {
+    const needed = TOP_APP_METHODS.has(method)
+      ? ['appKey', 'appSecret']
+      : ['appKey', 'appSecret', 'sessionKey'];
+    for (const field of needed) {
       if (!credentials[field])
         throw new AdapterError(AdapterErrorCode.AUTH, `the connection has no ${field}`);
     }

@@ -4,6 +4,7 @@ import { TaobaoClient } from './taobao.client';
 import { SANDBOX_SMS_THRESHOLD_FEN, TaobaoSandbox } from './taobao.sandbox';
 import { TOP_METHODS } from './taobao.types';
 import { ticketOf, useSandbox } from '../shared/testing/sandbox';
+import { rejection } from '../shared/testing/nock-guard';
 
 describe('TaobaoAdapter against TaobaoSandbox', () => {
   const sandbox = new TaobaoSandbox();
@@ -21,9 +22,9 @@ describe('TaobaoAdapter against TaobaoSandbox', () => {
     now: () => new Date(),
   });
   const drain = async () => {
-    const consumed = await adapter.consumeMessages(ctx());
+    const consumed = await adapter.consumeAppMessages(ctx());
     await consumed.confirm();
-    return consumed.events;
+    return consumed.messages.map((message) => message.event);
   };
 
   useSandbox(sandbox);
@@ -70,16 +71,44 @@ describe('TaobaoAdapter against TaobaoSandbox', () => {
   it('delivers TMC messages until they are confirmed', async () => {
     await drain();
     const [id] = await sandbox.generateCases(1);
-    const first = await adapter.consumeMessages(ctx());
-    expect(first.events.map((event) => event.externalId)).toEqual([id]);
-    const again = await adapter.consumeMessages(ctx());
-    expect(again.events.map((event) => event.dedupeKey)).toEqual(
-      first.events.map((event) => event.dedupeKey),
+    const first = await adapter.consumeAppMessages(ctx());
+    expect(first.messages.map((message) => message.event.externalId)).toEqual([id]);
+    const again = await adapter.consumeAppMessages(ctx());
+    expect(again.messages.map((message) => message.event.dedupeKey)).toEqual(
+      first.messages.map((message) => message.event.dedupeKey),
     );
     await again.confirm();
     expect(sandbox.pendingMessageIds()).toEqual([]);
-    const resolved = await adapter.resolveEvent(ctx(), first.events[0]);
+    const resolved = await adapter.resolveEvent(ctx(), first.messages[0].event);
     expect(resolved).toMatchObject({ externalId: id, stage: 'requested' });
+  });
+
+  it('serves several sellers of one app: one TMC queue naming each seller, sessions that read only their own refunds', async () => {
+    await drain();
+    const other = sandbox.addShop('第二家小店');
+    const own = await sandbox.generateCases(1);
+    const theirs = sandbox.generateCasesFor(other.shopId, 2);
+    // TMC takes no session: the app's key and secret drain every seller's messages.
+    const { sessionKey: _session, ...appOnly } = sandbox.credentials;
+    const consumed = await adapter.consumeAppMessages(ctx(appOnly));
+    const byShop = new Map<string, string[]>();
+    for (const message of consumed.messages) {
+      const nick = message.shopKeys[1];
+      byShop.set(nick, [...(byShop.get(nick) ?? []), message.event.externalId ?? '']);
+    }
+    expect(byShop.get(sandbox.shopId)).toEqual(own);
+    expect(byShop.get(other.shopId)?.sort()).toEqual([...theirs].sort());
+    expect(consumed.messages.find((message) => message.shopKeys[1] === other.shopId)?.shopKeys[0]).toBe(
+      other.userId,
+    );
+    await consumed.confirm();
+    // A seller's session reads its own refunds, never another seller's.
+    await expect(adapter.fetchCase(ctx(other.credentials), theirs[0])).resolves.toMatchObject({
+      externalId: theirs[0],
+    });
+    expect((await rejection(adapter.fetchCase(ctx(), theirs[0]))).code).toBe(AdapterErrorCode.NOT_FOUND);
+    // Without a session, a seller's API is refused.
+    expect((await rejection(adapter.fetchCase(ctx(appOnly), own[0]))).code).toBe(AdapterErrorCode.AUTH);
   });
 
   it('duplicates messages with the same id when told to, so the hub can dedupe them', async () => {

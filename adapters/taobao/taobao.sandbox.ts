@@ -78,6 +78,21 @@ interface QueuedMessage {
   topic: string;
   pub_time: string;
   content: string;
+  seller: SandboxTopSeller;
+}
+
+/** A seller who authorised the app: its own session, its own refunds; its TMC messages share the app's queue. */
+export interface SandboxTopSeller {
+  nick: string;
+  userId: string;
+  sessionKey: string;
+}
+
+/** What a connection to one more shop of the same app carries: the app's key and secret, the shop's session. */
+export interface SandboxTopShop {
+  shopId: string;
+  userId: string;
+  credentials: Record<string, string>;
 }
 
 /** The reason labels a TOP buyer picks from, by the generator's reason code. */
@@ -108,6 +123,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** [U] Above this agreed amount the sandbox asks for an SMS code, as TOP does above an unpublished limit. */
 export const SANDBOX_SMS_THRESHOLD_FEN = 200_000;
 const SELLER_NICK = '沙箱旗舰店';
+const SELLER_USER_ID = '2200000000001';
 /** What a buyer adds when modifying the request, once per refund. */
 const BUYER_NOTE = '（买家已补充说明）';
 
@@ -166,6 +182,11 @@ export class TaobaoSandbox extends HttpSandbox implements MarketplaceSandbox {
   private readonly refunds = new Map<string, SandboxTopRefund>();
   private readonly shipments = new Map<string, SandboxShipment>();
   private readonly queue: QueuedMessage[] = [];
+  /** Sellers by session key; the first is the shop the sandbox's own `shopId` and `credentials` name. */
+  private readonly sellers = new Map<string, SandboxTopSeller>();
+  private readonly defaultSeller: SandboxTopSeller;
+  /** The seller whose session signed the call being answered (calls are answered one at a time). */
+  private caller: SandboxTopSeller | null = null;
   protected readonly http = new SandboxHttpServer(
     (request, fault) => this.handle(request, fault),
     (request) => readParams(request).method ?? null,
@@ -180,6 +201,40 @@ export class TaobaoSandbox extends HttpSandbox implements MarketplaceSandbox {
       sessionKey: `6100${randomBytes(20).toString('hex')}`,
       shopType,
     };
+    this.defaultSeller = {
+      nick: SELLER_NICK,
+      userId: SELLER_USER_ID,
+      sessionKey: this.credentials.sessionKey,
+    };
+    this.sellers.set(this.defaultSeller.sessionKey, this.defaultSeller);
+  }
+
+  /**
+   * Another seller authorises the same app: a session of its own, refunds only it can read, and TMC messages
+   * in the app's one queue, each naming the seller by `user_id` and `user_nick`.
+   */
+  addShop(nick: string): SandboxTopShop {
+    const seller: SandboxTopSeller = {
+      nick,
+      userId: String(2200000000002 + this.sellers.size),
+      sessionKey: `6100${randomBytes(20).toString('hex')}`,
+    };
+    this.sellers.set(seller.sessionKey, seller);
+    return {
+      shopId: nick,
+      userId: seller.userId,
+      credentials: { ...this.credentials, sessionKey: seller.sessionKey },
+    };
+  }
+
+  /** Cases of one seller of the app (by nick), announced on the app's TMC queue. */
+  generateCasesFor(shopId: string, count: number): string[] {
+    const seller = [...this.sellers.values()].find((candidate) => candidate.nick === shopId);
+    if (!seller) throw new Error(`no seller ${shopId}`);
+    const created: SandboxTopRefund[] = [];
+    for (let i = 0; i < count; i += 1) created.push(this.createRefund(seller));
+    this.enqueue(created.map((refund) => ['taobao_refund_RefundCreated', refund]));
+    return created.map((refund) => refund.refund_id);
   }
 
   /** The code texted to the seller for a large agree of this refund, once asked for. */
@@ -219,10 +274,7 @@ export class TaobaoSandbox extends HttpSandbox implements MarketplaceSandbox {
   setPushTarget(): void {}
 
   async generateCases(count: number): Promise<string[]> {
-    const created: SandboxTopRefund[] = [];
-    for (let i = 0; i < count; i += 1) created.push(this.createRefund());
-    this.enqueue(created.map((refund) => ['taobao_refund_RefundCreated', refund]));
-    return created.map((refund) => refund.refund_id);
+    return this.generateCasesFor(SELLER_NICK, count);
   }
 
   async advanceCases(count: number): Promise<string[]> {
@@ -297,7 +349,7 @@ export class TaobaoSandbox extends HttpSandbox implements MarketplaceSandbox {
     return this.queue.map((message) => message.id);
   }
 
-  private createRefund(): SandboxTopRefund {
+  private createRefund(seller = this.defaultSeller): SandboxTopRefund {
     const reason = pick(SAMPLE_REASONS);
     const order = generateOrder();
     const line = order.lines[0];
@@ -333,7 +385,7 @@ export class TaobaoSandbox extends HttpSandbox implements MarketplaceSandbox {
       dispute_type: DISPUTE_TYPES[reason.kind],
       buyer_nick: pick(SAMPLE_BUYERS),
       buyer_open_uid: `AAH${randomBytes(12).toString('base64url')}`,
-      seller_nick: SELLER_NICK,
+      seller_nick: seller.nick,
       refund_remind_timeout: {
         exist_timeout: true,
         remind_type: 1,
@@ -375,6 +427,7 @@ export class TaobaoSandbox extends HttpSandbox implements MarketplaceSandbox {
       id: bigId('2'),
       topic,
       pub_time: formatGmt8(new Date()),
+      seller: this.sellerOf(refund),
       content: stringifyLosslessJson({
         buyer_nick: refund.buyer_nick,
         buyer_open_uid: refund.buyer_open_uid,
@@ -389,6 +442,12 @@ export class TaobaoSandbox extends HttpSandbox implements MarketplaceSandbox {
       }),
     }));
     this.queue.push(...shufflePushes(messages, this.http.duplicateRatio, this.http.reorderRatio));
+  }
+
+  private sellerOf(refund: SandboxTopRefund): SandboxTopSeller {
+    return (
+      [...this.sellers.values()].find((seller) => seller.nick === refund.seller_nick) ?? this.defaultSeller
+    );
   }
 
   private handle(
@@ -453,9 +512,15 @@ export class TaobaoSandbox extends HttpSandbox implements MarketplaceSandbox {
       throw new TopFailure(31, 'Invalid timestamp');
     }
     if (Math.abs(at - Date.now()) > TIMESTAMP_TOLERANCE_MS) throw new TopFailure(31, 'Invalid timestamp');
+    // TMC belongs to the app and is drained for every seller at once: it takes no session.
+    if (params.method === TOP_METHODS.tmcConsume || params.method === TOP_METHODS.tmcConfirm) {
+      this.caller = null;
+      return;
+    }
     if (!params.session) throw new TopFailure(26, 'Missing session');
-    if (params.session !== this.credentials.sessionKey)
-      throw new TopFailure(27, 'Invalid session', 'invalid-sessionkey');
+    const seller = this.sellers.get(params.session);
+    if (!seller) throw new TopFailure(27, 'Invalid session', 'invalid-sessionkey');
+    this.caller = seller;
   }
 
   private dispatch(method: string, params: Record<string, string>, request: SandboxRequest): unknown {
@@ -488,9 +553,15 @@ export class TaobaoSandbox extends HttpSandbox implements MarketplaceSandbox {
 
   private refund(id: string | undefined): SandboxTopRefund {
     if (!id) throw missing('refund_id');
-    const refund = this.refunds.get(id);
+    const refund = this.ownRefund(id);
     if (!refund) throw failure(TOP_NOT_FOUND_SUB_CODES[0], `退款单 ${id} 不存在`);
     return refund;
+  }
+
+  /** A seller reads and decides only its own refunds; another seller's is as unknown as a made-up id. */
+  private ownRefund(id: string): SandboxTopRefund | undefined {
+    const refund = this.refunds.get(id);
+    return refund && refund.seller_nick === this.caller?.nick ? refund : undefined;
   }
 
   private checkVersion(refund: SandboxTopRefund, version: string | undefined): void {
@@ -506,6 +577,7 @@ export class TaobaoSandbox extends HttpSandbox implements MarketplaceSandbox {
     const pageNo = Math.max(1, Number(params.page_no ?? 1));
     const pageSize = Math.min(100, Math.max(1, Number(params.page_size ?? 40)));
     const matching = [...this.refunds.values()]
+      .filter((refund) => refund.seller_nick === this.caller?.nick)
       .filter((refund) => {
         const modified = parseGmt8(refund.modified).getTime();
         return modified >= start && modified <= end && (!params.status || refund.status === params.status);
@@ -534,7 +606,7 @@ export class TaobaoSandbox extends HttpSandbox implements MarketplaceSandbox {
     if (total > SANDBOX_SMS_THRESHOLD_FEN) this.checkSmsCode(infos.map(([id]) => id).join(','), params.code);
     const results = infos.map(([id, amount, version, phase]) => {
       const line = (succ: boolean, message: string) => ({ refund_id: BigInt(id), succ, message });
-      const refund = this.refunds.get(id);
+      const refund = this.ownRefund(id);
       if (!refund) return line(false, '退款单不存在');
       if (!AGREEABLE.includes(refund.status))
         return line(false, `当前退款状态 ${refund.status} 不允许同意退款`);
@@ -684,8 +756,8 @@ export class TaobaoSandbox extends HttpSandbox implements MarketplaceSandbox {
           topic: message.topic,
           pub_time: message.pub_time,
           pub_app_key: this.credentials.appKey,
-          user_id: BigInt('2200000000001'),
-          user_nick: SELLER_NICK,
+          user_id: BigInt(message.seller.userId),
+          user_nick: message.seller.nick,
           content: message.content,
         })),
       },

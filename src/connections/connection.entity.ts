@@ -72,6 +72,17 @@ export class Connection {
   @Column('timestamptz', { name: 'backfill_completed_at', nullable: true })
   backfillCompletedAt: Date | null;
 
+  /** The developer app the credentials belong to, where the platform has one channel per app (not secret). */
+  @Column('text', { name: 'app_key', nullable: true })
+  appKey: string | null;
+
+  /**
+   * A keyed digest of the app key and secret: connections share an app channel only when they hold the same
+   * secret, so a connection given someone's app key without its secret never sees that app's messages.
+   */
+  @Column('text', { name: 'app_fingerprint', nullable: true })
+  appFingerprint: string | null;
+
   @Column('timestamptz', { name: 'deleted_at', nullable: true })
   deletedAt: Date | null;
 

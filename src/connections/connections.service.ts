@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, IsNull } from 'typeorm';
@@ -11,6 +11,7 @@ import { keysetPage } from '../common/keyset-page';
 import { APP_CONFIG } from '../config.module';
 import { assertPublicUrl, BlockedUrlError, upstreamUrlPolicy } from '../webhooks/url-guard';
 import { AdapterRegistry } from './adapter-registry.service';
+import { appIdentity, type AppIdentity } from './app-identity';
 import { Connection, type ConnectionStatus } from './connection.entity';
 import { CredentialsCipher } from './credentials-cipher';
 import type { CreateConnectionDto } from './dto/create-connection.dto';
@@ -25,6 +26,11 @@ export interface ConnectionView {
   status: ConnectionStatus;
   pollIntervalSeconds: number;
   webhookUrl: string;
+  /**
+   * Where the platform has one push URL per developer app (Douyin), the URL to register once for every shop of
+   * the app; messages are routed by the shop they name. Null elsewhere.
+   */
+  appWebhookUrl: string | null;
   sync: {
     cursor: string | null;
     lastStartedAt: Date | null;
@@ -66,10 +72,17 @@ const MAX_CACHED = 10_000;
 export const MAX_CREDENTIAL_FIELDS = 20;
 export const MAX_CREDENTIAL_LENGTH = 4_096;
 
+/** Rows whose app key is filled per statement at start-up (rows written before the column existed). */
+const APP_KEY_FILL_BATCH = 500;
+
 @Injectable()
-export class ConnectionsService {
+export class ConnectionsService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(ConnectionsService.name);
   private readonly cipher: CredentialsCipher;
   private readonly resumedListeners: ((connectionId: string) => Promise<unknown>)[] = [];
+  private readonly createdListeners: ((connection: Connection) => Promise<unknown>)[] = [];
+  /** Rows whose credentials name no app (or cannot be opened): skipped by the start-up fill. */
+  private readonly unfillable = new Set<string>();
   private readonly resolvedCache = new Map<string, { value: ResolvedConnection | null; expiresAt: number }>();
 
   constructor(
@@ -103,12 +116,114 @@ export class ConnectionsService {
         shopId: input.shopId,
         apiBaseUrl,
         credentialsEncrypted: this.cipher.encrypt(credentials, id),
+        ...this.appColumns(input.platform, credentials),
         status: 'active',
         pollIntervalSeconds,
-        syncNextRunAt: adapter.pull || adapter.consumeMessages ? new Date() : null,
+        syncNextRunAt: adapter.pull ? new Date() : null,
       })
       .execute();
-    return this.view(await this.find(tenantId, id));
+    const created = await this.find(tenantId, id);
+    for (const listener of this.createdListeners) {
+      // Attaching what waited for this shop must never fail the creation: it can be done again later.
+      await listener(created).catch((error: unknown) =>
+        this.logger.warn(`after creating connection ${id}: ${(error as Error).message}`),
+      );
+    }
+    return this.view(created);
+  }
+
+  /** Runs once a connection is created (ingestion attaches the unroutable messages that waited for its shop). */
+  onCreated(listener: (connection: Connection) => Promise<unknown>): void {
+    this.createdListeners.push(listener);
+  }
+
+  /**
+   * Fills `app_key` / `app_fingerprint` of connections stored before those columns existed: the credentials
+   * are opened with the master key, which only the running hub has. Idempotent, so every process may run it.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    const platforms = this.adapters
+      .capabilities()
+      .filter((capabilities) => capabilities.appChannel)
+      .map((capabilities) => capabilities.platform);
+    if (platforms.length === 0) return;
+    try {
+      for (;;) {
+        const rows = (await this.dataSource.query(
+          `SELECT id, platform, credentials_encrypted FROM connections
+           WHERE app_key IS NULL AND deleted_at IS NULL AND platform = ANY($1::text[])
+             AND NOT (id = ANY($2::uuid[]))
+           ORDER BY id LIMIT $3`,
+          [platforms, [...this.unfillable], APP_KEY_FILL_BATCH],
+        )) as { id: string; platform: Platform; credentials_encrypted: string }[];
+        if (rows.length === 0) return;
+        for (const row of rows) {
+          let identity: AppIdentity | null = null;
+          try {
+            identity = this.identityOf(row.platform, this.cipher.decrypt(row.credentials_encrypted, row.id));
+          } catch (error) {
+            this.logger.warn(`connection ${row.id}: credentials cannot be read: ${(error as Error).message}`);
+          }
+          if (!identity) {
+            this.unfillable.add(row.id);
+            continue;
+          }
+          await this.dataSource.query(
+            `UPDATE connections SET app_key = $2, app_fingerprint = $3 WHERE id = $1 AND app_key IS NULL`,
+            [row.id, identity.appKey, identity.fingerprint],
+          );
+        }
+      }
+    } catch (error) {
+      this.logger.warn(`filling app keys failed: ${(error as Error).message}`);
+    }
+  }
+
+  private identityOf(platform: Platform, credentials: Record<string, string>): AppIdentity | null {
+    const { appChannel } = this.adapters.get(platform).capabilities;
+    return appIdentity(appChannel, platform, credentials, this.config.masterKey);
+  }
+
+  private appColumns(
+    platform: Platform,
+    credentials: Record<string, string>,
+  ): Pick<Connection, 'appKey' | 'appFingerprint'> {
+    const identity = this.identityOf(platform, credentials);
+    return { appKey: identity?.appKey ?? null, appFingerprint: identity?.fingerprint ?? null };
+  }
+
+  /**
+   * The live connections of one developer app (any tenant), for routing the app's messages by shop; only
+   * those holding the secret whose fingerprint is given, when one is.
+   */
+  async findByApp(platform: Platform, appKey: string, fingerprint?: string): Promise<Connection[]> {
+    const builder = this.repository
+      .createQueryBuilder('c')
+      .where('c.platform = :platform AND c.app_key = :appKey AND c.deleted_at IS NULL', { platform, appKey })
+      .orderBy('c.created_at', 'ASC')
+      .addOrderBy('c.id', 'ASC');
+    if (fingerprint !== undefined) builder.andWhere('c.app_fingerprint = :fingerprint', { fingerprint });
+    return builder.getMany();
+  }
+
+  /** Every app (key and secret) with at least one live connection on the platform. */
+  async apps(platform: Platform): Promise<{ appKey: string; fingerprint: string }[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT DISTINCT app_key, app_fingerprint FROM connections
+       WHERE platform = $1 AND deleted_at IS NULL AND app_key IS NOT NULL AND app_fingerprint IS NOT NULL`,
+      [platform],
+    )) as { app_key: string; app_fingerprint: string }[];
+    return rows.map((row) => ({ appKey: row.app_key, fingerprint: row.app_fingerprint }));
+  }
+
+  /** The fingerprints of the apps a tenant's live connections hold the secret of. */
+  async tenantAppFingerprints(tenantId: string): Promise<string[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT DISTINCT app_fingerprint FROM connections
+       WHERE tenant_id = $1 AND deleted_at IS NULL AND app_fingerprint IS NOT NULL`,
+      [tenantId],
+    )) as { app_fingerprint: string }[];
+    return rows.map((row) => row.app_fingerprint);
   }
 
   async list(tenantId: string, query: PageQuery): Promise<Page<ConnectionView>> {
@@ -133,10 +248,9 @@ export class ConnectionsService {
     if (input.pollIntervalSeconds !== undefined) changes.pollIntervalSeconds = input.pollIntervalSeconds;
     if (input.status !== undefined) changes.status = input.status;
     if (input.credentials !== undefined) {
-      changes.credentialsEncrypted = this.cipher.encrypt(
-        this.checkCredentials(existing.platform, input.credentials),
-        id,
-      );
+      const credentials = this.checkCredentials(existing.platform, input.credentials);
+      changes.credentialsEncrypted = this.cipher.encrypt(credentials, id);
+      Object.assign(changes, this.appColumns(existing.platform, credentials));
     }
     if (Object.keys(changes).length > 0) {
       await this.repository.update({ id, tenantId }, changes);
@@ -191,6 +305,12 @@ export class ConnectionsService {
     return `${this.config.publicUrl}/v1/webhooks/${connection.platform}/${connection.id}`;
   }
 
+  /** The one push URL of the connection's developer app, where the platform pushes per app (Douyin). */
+  appWebhookUrl(connection: Pick<Connection, 'platform' | 'appKey'>): string | null {
+    if (!connection.appKey || !this.adapters.get(connection.platform).verifyAppPush) return null;
+    return `${this.config.publicUrl}/v1/webhooks/${connection.platform}/apps/${encodeURIComponent(connection.appKey)}`;
+  }
+
   view(row: Connection): ConnectionView {
     const { rateLimit } = this.adapters.get(row.platform).capabilities;
     return {
@@ -202,6 +322,7 @@ export class ConnectionsService {
       status: row.status,
       pollIntervalSeconds: row.pollIntervalSeconds,
       webhookUrl: this.webhookUrl(row),
+      appWebhookUrl: this.appWebhookUrl(row),
       sync: {
         cursor: row.syncCursor,
         lastStartedAt: row.syncLastStartedAt,

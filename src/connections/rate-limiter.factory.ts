@@ -1,6 +1,7 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Queue } from 'bull';
+import type { Platform } from '../../adapters/contract';
 import type { AppConfig } from '../../config/env.config';
 import { APP_CONFIG } from '../config.module';
 import { recordRateLimitWait } from '../operations/hub-metrics';
@@ -19,13 +20,22 @@ export class RateLimiterFactory {
   ) {}
 
   forConnection(connection: Pick<Connection, 'id' | 'platform'>): RedisRateLimiter {
-    const { requestsPerSecond } = this.adapters.get(connection.platform).capabilities.rateLimit;
+    return this.limiter(connection.platform, connection.id);
+  }
+
+  /** The budget of a developer app's own channel (TOP TMC consume and confirm), beside its shops' budgets. */
+  forApp(platform: Platform, appKey: string): RedisRateLimiter {
+    return this.limiter(platform, `app:${platform}:${appKey}`);
+  }
+
+  private limiter(platform: Platform, scope: string): RedisRateLimiter {
+    const { requestsPerSecond } = this.adapters.get(platform).capabilities.rateLimit;
     return new RedisRateLimiter(
       this.queue.client,
-      `${this.config.queuePrefix}:ratelimit:${connection.id}`,
+      `${this.config.queuePrefix}:ratelimit:${scope}`,
       requestsPerSecond,
       (ms) => {
-        recordRateLimitWait(connection.platform, ms);
+        recordRateLimitWait(platform, ms);
         return new Promise((resolve) => setTimeout(resolve, ms));
       },
     );

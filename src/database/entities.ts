@@ -1,6 +1,7 @@
 import { AutoRefundDecision } from '../auto-refund/auto-refund-decision.entity';
 import { Action } from '../actions/action.entity';
 import { Connection } from '../connections/connection.entity';
+import { UnroutableMessage } from '../ingestion/app-channels/unroutable-message.entity';
 import { InboundEvent } from '../ingestion/inbound-event.entity';
 import { ApiKey } from '../tenancy/api-key.entity';
 import { Tenant } from '../tenancy/tenant.entity';
@@ -13,6 +14,7 @@ export const ENTITIES = [
   ApiKey,
   Connection,
   InboundEvent,
+  UnroutableMessage,
   TicketEvent,
   Action,
   WebhookSubscription,

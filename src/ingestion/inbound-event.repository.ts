@@ -11,7 +11,7 @@ import { INBOUND_CHANNEL } from './inbound-signal.service';
 /** Longer ids (a 4,000-character `webhook-id`) are stored as their hash: still unique, and small enough to index. */
 export const MAX_STORED_KEY_LENGTH = 200;
 
-function storableKey(key: string): string {
+export function storableKey(key: string): string {
   const text = storableText(key);
   return text.length > MAX_STORED_KEY_LENGTH
     ? `sha256:${createHash('sha256').update(text).digest('hex')}`
@@ -167,6 +167,34 @@ export class InboundEventRepository {
         column((call) => call.status),
       ],
     )) as { id: string; connection_id: string; dedupe_key: string }[];
+  }
+
+  /**
+   * Stores events in the caller's transaction (one statement), for writes that must commit with something else:
+   * unroutable messages attached to a new connection are marked attached in the same transaction.
+   */
+  async storeWithin(
+    manager: EntityManager,
+    connection: Pick<Connection, 'id' | 'tenantId'>,
+    events: InboundEventDraft[],
+  ): Promise<number> {
+    if (events.length === 0) return 0;
+    const inserted = (await manager.query(
+      `INSERT INTO inbound_events (tenant_id, connection_id, dedupe_key, event_type, external_id, payload, status)
+       SELECT $1, $2, x.dedupe_key, x.event_type, x.external_id, x.payload, 'received'
+       FROM unnest($3::text[], $4::text[], $5::text[], $6::text[]) AS x(dedupe_key, event_type, external_id, payload)
+       ON CONFLICT (connection_id, dedupe_key) DO NOTHING
+       RETURNING id`,
+      [
+        connection.tenantId,
+        connection.id,
+        events.map((event) => storableKey(event.dedupeKey)),
+        events.map((event) => storableText(event.eventType)),
+        events.map((event) => (event.externalId === null ? null : storableKey(event.externalId))),
+        events.map((event) => storableText(event.payload)),
+      ],
+    )) as { id: string }[];
+    return inserted.length;
   }
 
   /** Events pushed while the connection was paused go in line; returns how many. */

@@ -1,6 +1,13 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { AutoRefundModule } from '../auto-refund/auto-refund.module';
 import { ConnectionsModule } from '../connections/connections.module';
+import { AppChannelConsumer } from './app-channels/app-channel-consumer';
+import { AppChannelsService } from './app-channels/app-channels.service';
+import { UnroutableMessageRepository } from './app-channels/unroutable-message.repository';
+import {
+  OperatorUnroutableMessagesController,
+  UnroutableMessagesController,
+} from './app-channels/unroutable-messages.controller';
 import { TicketsModule } from '../tickets/tickets.module';
 import { ConnectionEventsController } from './connection-events.controller';
 import { InboundEventRepository } from './inbound-event.repository';
@@ -18,14 +25,27 @@ export class IngestionModule {
   /** Workers process stored events, pull and run the schedulers; API-only processes store and wake them. */
   static register(options: { worker: boolean }): DynamicModule {
     const workerProviders: Provider[] = options.worker
-      ? [IngestBatchService, IngestWorker, SyncProcessor, IngestionScheduler]
+      ? [IngestBatchService, IngestWorker, SyncProcessor, IngestionScheduler, AppChannelConsumer]
       : [];
     return {
       module: IngestionModule,
       imports: [ConnectionsModule, TicketsModule, AutoRefundModule],
-      controllers: [WebhooksController, ConnectionEventsController],
-      providers: [IngestionService, SyncService, InboundEventRepository, InboundSignal, ...workerProviders],
-      exports: [IngestionService, SyncService],
+      controllers: [
+        WebhooksController,
+        ConnectionEventsController,
+        UnroutableMessagesController,
+        OperatorUnroutableMessagesController,
+      ],
+      providers: [
+        IngestionService,
+        SyncService,
+        InboundEventRepository,
+        InboundSignal,
+        AppChannelsService,
+        UnroutableMessageRepository,
+        ...workerProviders,
+      ],
+      exports: [IngestionService, SyncService, AppChannelsService],
     };
   }
 }

@@ -62,7 +62,7 @@ export class SyncService {
   ): Promise<SyncRequested> {
     const connection = await this.connections.find(tenantId, connectionId);
     const adapter = this.adapters.get(connection.platform);
-    if (!adapter.pull && !adapter.consumeMessages) {
+    if (!adapter.pull) {
       throw new DomainError(
         ErrorCode.UNPROCESSABLE,
         `${connection.platform} only pushes; there is nothing to pull`,
@@ -178,13 +178,6 @@ export class SyncService {
       connectionId,
     ]);
     try {
-      if (adapter.consumeMessages) {
-        const consumed = await adapter.consumeMessages(context);
-        const stored = await this.ingestion.storeEvents(connection, consumed.events);
-        await consumed.confirm();
-        if (stored.length > 0) this.ingestion.wake();
-        result.messages = consumed.events.length;
-      }
       if (adapter.pull) {
         const row = (await this.dataSource.query(`SELECT sync_cursor FROM connections WHERE id = $1`, [
           connectionId,

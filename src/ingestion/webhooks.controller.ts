@@ -3,6 +3,8 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { IngressRateGuard } from '../rate-limits/ingress-rate.guard';
 import { Public } from '../tenancy/auth.decorators';
+import type { IncomingPush } from '../../adapters/contract';
+import { AppChannelsService } from './app-channels/app-channels.service';
 import { IngestionService } from './ingestion.service';
 
 interface RequestWithRawBody extends Request {
@@ -18,7 +20,26 @@ interface RequestWithRawBody extends Request {
 @UseGuards(IngressRateGuard)
 @Controller('v1/webhooks')
 export class WebhooksController {
-  constructor(private readonly ingestion: IngestionService) {}
+  constructor(
+    private readonly ingestion: IngestionService,
+    private readonly channels: AppChannelsService,
+  ) {}
+
+  /**
+   * The one push URL of a developer app (Douyin pushes every shop of an app to one URL): verified with the app's
+   * secret, each message routed by the shop it names; messages of shops not connected here are kept aside.
+   */
+  @Post(':platform/apps/:appKey')
+  @HttpCode(200)
+  async receiveForApp(
+    @Param('platform') platform: string,
+    @Param('appKey') appKey: string,
+    @Req() request: RequestWithRawBody,
+    @Res() response: Response,
+  ): Promise<void> {
+    const receipt = await this.channels.receiveAppPush(platform, appKey, this.push(request));
+    response.status(receipt.status).json(receipt.body);
+  }
 
   @Post(':platform/:connectionId')
   @HttpCode(200)
@@ -28,12 +49,16 @@ export class WebhooksController {
     @Req() request: RequestWithRawBody,
     @Res() response: Response,
   ): Promise<void> {
+    const receipt = await this.ingestion.receivePush(platform, connectionId, this.push(request));
+    response.status(receipt.status).json(receipt.body);
+  }
+
+  private push(request: RequestWithRawBody): IncomingPush {
     const rawBody = Buffer.isBuffer(request.body) ? request.body : (request.rawBody ?? Buffer.alloc(0));
-    const receipt = await this.ingestion.receivePush(platform, connectionId, {
+    return {
       rawBody,
       headers: request.headers,
       query: request.query as Record<string, string | undefined>,
-    });
-    response.status(receipt.status).json(receipt.body);
+    };
   }
 }

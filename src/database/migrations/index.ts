@@ -14,6 +14,7 @@ import { SearchSingleCharacters1763906010000 } from './1763906010000-search-sing
 import { StatusSetByAgent1763906020000 } from './1763906020000-status-set-by-agent';
 import { TicketsPlatformIndex1763906030000 } from './1763906030000-tickets-platform-index';
 import { ConnectionBackfill1763906040000 } from './1763906040000-connection-backfill';
+import { AppChannels1764100000000 } from './1764100000000-app-channels';
 import { TicketTouchCounts1764400000000 } from './1764400000000-ticket-touch-counts';
 import { AnalyticsReportIndexes1764400010000 } from './1764400010000-analytics-report-indexes';
 import { TicketSkus1764400020000 } from './1764400020000-ticket-skus';
@@ -37,6 +38,7 @@ export const MIGRATIONS = [
   StatusSetByAgent1763906020000,
   TicketsPlatformIndex1763906030000,
   ConnectionBackfill1763906040000,
+  AppChannels1764100000000,
   TicketTouchCounts1764400000000,
   AnalyticsReportIndexes1764400010000,
   TicketSkus1764400020000,
