@@ -770,7 +770,9 @@ export class TaobaoSandbox extends HttpSandbox implements MarketplaceSandbox {
     if (!/^\d+$/.test(params.tid)) {
       throw new TopFailure(41, 'Invalid arguments', 'isv.invalid-parameter:tid', 'tid 必须是淘宝交易号');
     }
-    const refund = [...this.refunds.values()].find((candidate) => candidate.tid === params.tid);
+    const refund = [...this.refunds.values()].find(
+      (candidate) => candidate.tid === params.tid && candidate.seller_nick === this.caller?.nick,
+    );
     if (!refund) throw failure('isv.trade-not-exist', `交易 ${params.tid} 不存在`);
     const shipment = this.shipments.get(params.tid);
     if (!shipment || refund.order_status === 'WAIT_SELLER_SEND_GOODS') {
