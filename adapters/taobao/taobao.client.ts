@@ -1,3 +1,4 @@
+import { requireCredentials } from '../shared/guards';
 import { AdapterError, AdapterErrorCode, type AdapterContext } from '../contract';
 import { formatGmt8 } from '../shared/china-time';
 import { createHttpClient } from '../shared/http-client';
@@ -91,13 +92,10 @@ export class TaobaoClient {
 
   async call<T>(method: TopMethod, business: TopBusinessParams = {}): Promise<T> {
     const { credentials, apiBaseUrl } = this.ctx.connection;
-    const needed = TOP_APP_METHODS.has(method)
-      ? ['appKey', 'appSecret']
-      : ['appKey', 'appSecret', 'sessionKey'];
-    for (const field of needed) {
-      if (!credentials[field])
-        throw new AdapterError(AdapterErrorCode.AUTH, `the connection has no ${field}`);
-    }
+    requireCredentials(
+      credentials,
+      TOP_APP_METHODS.has(method) ? ['appKey', 'appSecret'] : ['appKey', 'appSecret', 'sessionKey'],
+    );
     await this.ctx.limiter.acquire();
     const params = buildTopParams(method, business, credentials, this.ctx.now());
     let text: string;
