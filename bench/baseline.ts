@@ -2,7 +2,9 @@
  * Same-run baselines for the ingress figure: the same load generator and concurrency against
  *   1. a bare NestJS JSON POST route that only answers,
  *   2. a bare NestJS route doing one multi-row `INSERT … ON CONFLICT DO NOTHING` of the body's events,
- *   3. the hub's own webhook route (verify the signature, store the events, enqueue, answer),
+ *   3. the hub's own webhook route (verify the signature, store the events, answer) as `npm start` runs it
+ *      (its workers turn the pushes into tickets meanwhile), and on a `HUB_ROLE=api` process alone, the
+ *      latter interleaved with 1 and 2 over `--rounds` rounds (medians reported),
  * so the hub's rate reads as a share of what this machine does at all, whatever else is running on it.
  *
  *   npm run build && node dist/bench/baseline.js --seconds 10 --concurrency 64
@@ -23,6 +25,7 @@ import { HubProcess } from '../scripts/hub-process';
 const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '10' },
+    rounds: { type: 'string', default: '3' },
     concurrency: { type: 'string', default: '64' },
     database: {
       type: 'string',
@@ -32,6 +35,7 @@ const { values } = parseArgs({
   },
 });
 const SECONDS = Number(values.seconds);
+const ROUNDS = Math.max(1, Number(values.rounds));
 const CONCURRENCY = Number(values.concurrency);
 const ADMIN_TOKEN = 'bench-admin-token-0123456789';
 
@@ -125,6 +129,13 @@ async function load(
   };
 }
 
+type Load = Awaited<ReturnType<typeof load>>;
+
+/** The middle value of each figure over the rounds, by rate. */
+function median(loads: Load[]): Load {
+  return [...loads].sort((a, b) => a.perSecond - b.perSecond)[Math.floor(loads.length / 2)];
+}
+
 async function main(): Promise<void> {
   const hub = await HubProcess.start({
     baseDatabaseUrl: values.database,
@@ -187,12 +198,37 @@ async function main(): Promise<void> {
       })
     ).json()) as { webhookUrl: string };
     const webhook = new URL(new URL(created.webhookUrl).pathname, hub.url);
+    const hubIngress = await load(webhook, () => push(secret));
+    // The same route on a `HUB_ROLE=api` process (the scale-out layout) with no worker anywhere: ingress
+    // alone, interleaved with the bare routes round by round, so that other jobs on a shared machine weigh
+    // on all three alike; the medians and the median of the rounds' ratios are reported.
+    const api = await hub.sibling({ HUB_ROLE: 'api' });
+    await hub.stop();
+    const rounds: { bareRoute: Load; bareInsert: Load; hubIngressApiOnly: Load }[] = [];
+    try {
+      for (let round = 0; round < ROUNDS; round += 1) {
+        rounds.push({
+          bareRoute: await load(new URL(`http://127.0.0.1:${barePort}/bare`), () => push(secret)),
+          bareInsert: await load(new URL(`http://127.0.0.1:${barePort}/insert`), () => push(secret)),
+          hubIngressApiOnly: await load(new URL(webhook.pathname, api.url), () => push(secret)),
+        });
+      }
+    } finally {
+      await api.stop();
+    }
+    const ratios = rounds
+      .map((round) => round.hubIngressApiOnly.perSecond / round.bareRoute.perSecond)
+      .sort((a, b) => a - b);
     const result = {
       concurrency: CONCURRENCY,
       seconds: SECONDS,
-      bareRoute: await load(new URL(`http://127.0.0.1:${barePort}/bare`), () => push(secret)),
-      bareInsert: await load(new URL(`http://127.0.0.1:${barePort}/insert`), () => push(secret)),
-      hubIngress: await load(webhook, () => push(secret)),
+      bareRoute: median(rounds.map((round) => round.bareRoute)),
+      bareInsert: median(rounds.map((round) => round.bareInsert)),
+      /** As `npm start` runs it: its own workers turn the pushes into tickets meanwhile. */
+      hubIngress,
+      hubIngressApiOnly: median(rounds.map((round) => round.hubIngressApiOnly)),
+      apiOnlyShareOfBareRoute: Math.round(ratios[Math.floor(ratios.length / 2)] * 100) / 100,
+      rounds,
     };
     console.log(JSON.stringify(result, null, 2));
   } finally {
