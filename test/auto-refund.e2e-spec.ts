@@ -175,6 +175,13 @@ describe('auto-refund policy', () => {
     const other = await createTenant(hub);
     const theirs = await hub.http.get('/v1/policies/auto-refund/decisions').set(other.auth).expect(200);
     expect(theirs.body.data).toEqual([]);
+
+    const docs = await hub.http.get('/docs-json').expect(200);
+    const operation = docs.body.paths['/v1/policies/auto-refund/decisions']?.get as
+      { parameters: { name: string }[] } | undefined;
+    expect(operation?.parameters.map((parameter) => parameter.name)).toEqual(
+      expect.arrayContaining(['outcome', 'from', 'to', 'limit', 'cursor']),
+    );
   });
 
   it('when live, approves the refund upstream as automation, once', async () => {

@@ -102,6 +102,10 @@ describe('workbench: an admin edits routing rules and the auto-refund policy thr
       then: { department: 'complaints', severity: 'high', tags: ['易碎品'] },
     });
     await screenshot(page, 'settings-routing');
+    await page.click('button:has-text("English")');
+    await page.waitForSelector('[data-testid=routing-form] h3:has-text("Routing rules")');
+    expect(await page.textContent('[data-testid=routing-rule][data-rule-index="0"]')).toContain('Complaints');
+    await screenshot(page, 'settings-routing-en');
 
     const routed = await shop.ticket({ kind: 'refund_only', reason: '盘子到的时候碎了两个' });
     const other = await shop.ticket({ kind: 'return_refund', reason: '盘子到的时候碎了两个' });

@@ -75,12 +75,13 @@ export function MultiSelect(props: {
   /** Name every chosen option in the summary, not only their count. */
   showAll?: boolean;
 }) {
+  const { locale } = useWorkbench();
   const count = props.value.length;
   const chosen =
     count === 0
       ? ''
       : count === 1 || props.showAll
-        ? props.value.map(props.render).join('、')
+        ? props.value.map(props.render).join(locale === 'zh' ? '、' : ', ')
         : String(count);
   return (
     <details className="multiselect" data-filter={props.name}>
