@@ -412,7 +412,12 @@ describe('marketplaces: many shops on one app', () => {
     );
 
   beforeAll(async () => {
-    hub = await TestHub.start({ HUB_SCHEDULER_INTERVAL_MS: '500', HUB_ALLOW_PRIVATE_WEBHOOK_URLS: 'true' });
+    hub = await TestHub.start({
+      HUB_SCHEDULER_INTERVAL_MS: '500',
+      HUB_ALLOW_PRIVATE_WEBHOOK_URLS: 'true',
+      // The consumers say which process took which app.
+      LOG_LEVEL: 'log',
+    });
     tenant = await createTenant(hub, 'Many shops');
     await taobao.start();
     await douyin.start();
@@ -515,6 +520,26 @@ describe('marketplaces: many shops on one app', () => {
       attachedConnectionId: connectionIds.get('taobao-stranger'),
     });
   }, 180_000);
+
+  it('lets one worker process consume an app at a time, and another take over when it stops', async () => {
+    const consuming = `consuming taobao app ${taobao.credentials.appKey} `;
+    const count = (logs: string) => logs.split(consuming).length - 1;
+    const worker = await hub.sibling({ HUB_ROLE: 'worker', LOG_LEVEL: 'log' });
+    try {
+      // Several discovery rounds of both processes: the app stays with the one that took it first.
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      expect([count(hub.logs()), count(worker.logs())]).toEqual([1, 0]);
+      // The first process stops (its lease released on the way out); the worker takes the app over.
+      await hub.restart({ HUB_ROLE: 'api' });
+      await eventually(async () => count(worker.logs()) === 1, 30_000, 'the worker to take the app over');
+      const [id] = taobao.generateCasesFor(taobao.shopId, 1);
+      await inbox('taobao-flagship', [id], 'a case consumed by the worker');
+      expect(count(hub.logs())).toBe(1);
+    } finally {
+      await worker.stop();
+      await hub.restart({ HUB_ROLE: 'all' });
+    }
+  }, 120_000);
 
   it('takes Douyin pushes at one URL per app, routed by shop_id; the per-connection URL still works', async () => {
     const mine = await douyin.generateCasesFor(douyin.shopId, 2);
