@@ -255,16 +255,24 @@ export class AnalyticsRepository {
     return rows.map((row) => ({ ...row, grouped: group && row.grouped_raw === 0 ? 1 : 0 }));
   }
 
-  /** Counts per status, stage, platform, department, category and severity, in one pass. */
+  /**
+   * Counts per status, stage, platform, department, category and severity: one pass over the period counts
+   * each combination, and the six dimensions are summed from those few rows.
+   */
   counts(scope: Scope): Promise<CountRow[]> {
     return this.report(
-      `SELECT CASE WHEN GROUPING(status) = 0 THEN 'status' WHEN GROUPING(stage) = 0 THEN 'stage'
+      `WITH combinations AS (
+         SELECT status, stage, platform, department, category, severity, count(*) AS n
+           FROM tickets
+          WHERE tenant_id = $1 AND created_at >= $2 AND created_at < $3
+          GROUP BY status, stage, platform, department, category, severity
+       )
+       SELECT CASE WHEN GROUPING(status) = 0 THEN 'status' WHEN GROUPING(stage) = 0 THEN 'stage'
                    WHEN GROUPING(platform) = 0 THEN 'platform' WHEN GROUPING(department) = 0 THEN 'department'
                    WHEN GROUPING(category) = 0 THEN 'category' ELSE 'severity' END AS dimension,
               coalesce(status, stage, platform, department, category, severity) AS key,
-              count(*)::int AS count
-         FROM tickets
-        WHERE tenant_id = $1 AND created_at >= $2 AND created_at < $3
+              sum(n)::int AS count
+         FROM combinations
         GROUP BY GROUPING SETS ((status), (stage), (platform), (department), (category), (severity))`,
       [scope.tenantId, scope.from, scope.to],
     );
@@ -348,8 +356,18 @@ export class AnalyticsRepository {
 
   /** The largest rise of a problem SKU, for the periodic check (no listing needed). */
   async maxSkuRise(scope: Scope, minCases: number): Promise<number | null> {
-    const rows = await this.problemSkus(scope, 1, minCases);
-    return rows[0]?.max_rise ?? null;
+    const previousFrom = new Date(2 * scope.from.getTime() - scope.to.getTime());
+    const [row] = await this.report<{ max_rise: number | null }[]>(
+      `SELECT max((p.count - p.previous_count)::float8 / greatest(p.previous_count, 1)) AS max_rise
+         FROM (SELECT count(*) FILTER (WHERE s.created_at >= $2) AS count,
+                      count(*) FILTER (WHERE s.created_at < $2) AS previous_count
+                 FROM ticket_skus s
+                WHERE s.tenant_id = $1 AND s.created_at >= $4 AND s.created_at < $3
+                GROUP BY s.sku) p
+        WHERE p.count > 0 AND p.count >= $5`,
+      [scope.tenantId, scope.from, scope.to, previousFrom, minCases],
+    );
+    return row?.max_rise ?? null;
   }
 
   /** Figures per time bucket on the zone's wall clock, empty buckets included. */
