@@ -34,10 +34,14 @@ export function queryTokens(text: string): { token: string; prefix: boolean }[] 
   return [...tokens].map(([token, prefix]) => ({ token, prefix }));
 }
 
+/** One tsquery literal per part of the search (each must match). */
+export function searchTerms(text: string): string[] {
+  const lexeme = (token: string) => `'${token.replace(/'/g, "''").replace(/\\/g, '\\\\')}'`;
+  return queryTokens(text).map(({ token, prefix }) => (prefix ? `${lexeme(token)}:*` : lexeme(token)));
+}
+
 /** A tsquery literal that matches every part of the search; null when the text has nothing to index on. */
 export function searchQuery(text: string): string | null {
-  const tokens = queryTokens(text);
-  if (tokens.length === 0) return null;
-  const lexeme = (token: string) => `'${token.replace(/'/g, "''").replace(/\\/g, '\\\\')}'`;
-  return tokens.map(({ token, prefix }) => (prefix ? `${lexeme(token)}:*` : lexeme(token))).join(' & ');
+  const terms = searchTerms(text);
+  return terms.length === 0 ? null : terms.join(' & ');
 }
