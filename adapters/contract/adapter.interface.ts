@@ -78,23 +78,16 @@ export interface ConsumedAppMessages {
   confirm(): Promise<void>;
 }
 
-/** One message of an app-level channel (one socket or consumer per app), with the shop it belongs to. */
-export interface AppChannelMessage {
-  /** The platform's shop id as a connection's `shopId` holds it (PDD `mallID`). */
-  shopId: string;
-  event: InboundEventDraft;
-}
-
 export interface AppMessageStreamOptions {
   /** The app's credentials, as any of its connections carries them (client id and secret). */
   credentials: Record<string, string>;
   apiBaseUrl: string;
   /**
    * Stores the message as an inbound event of the connection of its shop, or keeps it as unroutable; the stream
-   * acknowledges it upstream only once this resolves, and not at all when it rejects.
+   * acknowledges it upstream only once this resolves, and answers the platform's failure frame when it rejects.
    */
-  deliver(message: AppChannelMessage): Promise<void>;
-  /** The channel's life, for logs and the admin: connecting, open, closed, refused, stopped. */
+  deliver(message: AppMessage): Promise<void>;
+  /** The channel's life, for logs: connecting, open, closed, refused, stopped. */
   onState?(state: string, detail: string | null): void;
 }
 
@@ -246,11 +239,17 @@ export interface MarketplaceAdapter {
   /** Verifies a push to the app-level URL with the app's secret over the raw bytes; throws WebhookSignatureError. */
   verifyAppPush?(push: IncomingPush, app: AppCredentials, now: Date): VerifiedAppPush;
 
-  /** The app a connection belongs to, for platforms whose push is one channel per app; null when unknown. */
-  appKeyOf?(credentials: Record<string, string>): string | null;
-
-  /** A long-lived channel that delivers every shop's messages of one app (PDD message service). */
+  /**
+   * A long-lived channel of the app (a socket) that delivers every shop's messages as they come (the PDD message
+   * service); the hub holds one per app across its worker processes.
+   */
   openAppMessageStream?(options: AppMessageStreamOptions): AppMessageStream;
+
+  /**
+   * Opens the app's message channel to this connection's shop where the platform asks for it per shop (PDD
+   * `pdd.pmc.user.permit`); the hub calls it for each connection of an app it streams, until it succeeds.
+   */
+  enableAppMessages?(ctx: AdapterContext): Promise<void>;
 
   perform(
     ctx: AdapterContext,

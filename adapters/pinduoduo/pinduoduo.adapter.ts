@@ -35,6 +35,7 @@ import {
   PDD_LIST_FILTER_ALL,
   PDD_METHODS,
   PDD_PAGE_SIZE,
+  type PddPmcUserPermitResponse,
   type PddRefundAddressListResponse,
   type PddOrderInformation,
   type PddRefundAgreeResponse,
@@ -85,6 +86,8 @@ export class PinduoduoAdapter implements MarketplaceAdapter {
     platform: 'pinduoduo',
     displayName: 'Pinduoduo (拼多多)',
     push: 'message-channel',
+    // Connections of one PDD app share its client_id, and with it one message socket.
+    appChannel: { appKeyCredential: 'clientId', appSecretCredential: 'clientSecret' },
     pull: true,
     actions: ['approve_refund', 'approve_return'],
     actionStages: {
@@ -122,11 +125,6 @@ export class PinduoduoAdapter implements MarketplaceAdapter {
     return 'https://gw-api.pinduoduo.com/api/router';
   }
 
-  /** Connections of one PDD app share its client_id, and with it one message socket. */
-  appKeyOf(credentials: Record<string, string>): string | null {
-    return credentials.clientId || null;
-  }
-
   /**
    * The app's message socket: every `pdd_refund_*` message is handed to `deliver` with its mall and
    * acknowledged once stored; other topics are acknowledged at once, the hub has no use for them.
@@ -145,12 +143,22 @@ export class PinduoduoAdapter implements MarketplaceAdapter {
       clientSecret,
       onMessage: async (message) => {
         if (!isPddRefundTopic(message.type)) return;
-        await options.deliver({ shopId: message.mallId, event: pddMessageEvent(message) });
+        await options.deliver({ shopKeys: [message.mallId], event: pddMessageEvent(message) });
       },
       onState: options.onState,
     });
     client.start();
     return { stop: () => client.stop() };
+  }
+
+  /**
+   * A mall's messages flow only once the app has opened the message service to it with the mall's token
+   * (`pdd.pmc.user.permit`); without `topics` it inherits every topic the app subscribed to, as the docs advise.
+   */
+  async enableAppMessages(ctx: AdapterContext): Promise<void> {
+    const response = await new PinduoduoClient(ctx).call<PddPmcUserPermitResponse>(PDD_METHODS.pmcUserPermit);
+    if (response.is_success !== true)
+      throw pddOperationRefused(PDD_METHODS.pmcUserPermit, 'is_success is false');
   }
 
   /**

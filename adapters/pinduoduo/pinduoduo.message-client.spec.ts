@@ -1,4 +1,4 @@
-import type { AppChannelMessage, AppMessageStream } from '../contract';
+import type { AppMessage, AppMessageStream } from '../contract';
 import { sandboxContext } from '../shared/testing/sandbox';
 import { PddMessageClient, reconnectDelay, type PddSocketState } from './pinduoduo.message-client';
 import { pddMessageServiceBase, readPddRefundContent, type PddStoredMessage } from './pinduoduo.messages';
@@ -35,6 +35,7 @@ describe('PddMessageClient against the sandbox message service', () => {
   beforeAll(async () => {
     await sandbox.start();
     port = Number(new URL(sandbox.url).port);
+    sandbox.permitMall(sandbox.shopId);
   });
   afterEach(async () => {
     for (const client of clients.splice(0)) await client.stop();
@@ -63,6 +64,7 @@ describe('PddMessageClient against the sandbox message service', () => {
 
   it('receives the messages of every mall of the app and acknowledges each only after it is stored', async () => {
     const second = sandbox.addMall();
+    sandbox.permitMall(second.shopId);
     const stored: { mallId: string; refundId: string }[] = [];
     let release: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => (release = resolve));
@@ -158,7 +160,7 @@ describe('PinduoduoAdapter message stream', () => {
   });
 
   it('delivers refund messages with their mall, and resolves a stored one by re-reading the case', async () => {
-    const delivered: AppChannelMessage[] = [];
+    const delivered: AppMessage[] = [];
     stream = adapter.openAppMessageStream({
       credentials: sandbox.credentials,
       apiBaseUrl: sandbox.url,
@@ -167,16 +169,20 @@ describe('PinduoduoAdapter message stream', () => {
         return Promise.resolve();
       },
     });
+    const silent = await sandbox.generateCases(1);
+    await adapter.enableAppMessages(sandboxContext(sandbox));
     const [id] = await until(() => sandbox.messages.openSockets() > 0, 'the adapter socket').then(() =>
       sandbox.generateCases(1),
     );
     const message = await until(() => delivered[0], 'a delivered message');
-    expect(message.shopId).toBe(sandbox.shopId);
+    // A mall's changes are published only once the app opened the message service to it.
+    expect(delivered.map((one) => one.event.externalId)).not.toContain(silent[0]);
+    expect(message.shopKeys).toEqual([sandbox.shopId]);
     expect(message.event).toMatchObject({ eventType: 'pdd_refund_RefundCreated', externalId: id });
     expect((JSON.parse(message.event.payload) as PddStoredMessage).mallID).toBe(sandbox.shopId);
     const resolved = await adapter.resolveEvent(sandboxContext(sandbox), message.event);
     expect(resolved?.externalId).toBe(id);
     await until(() => sandbox.messages.pendingIds().length === 0, 'the message acknowledged');
-    expect(adapter.appKeyOf(sandbox.credentials)).toBe(sandbox.credentials.clientId);
+    expect(adapter.capabilities.appChannel?.appKeyCredential).toBe('clientId');
   });
 });

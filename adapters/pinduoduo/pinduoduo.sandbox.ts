@@ -118,6 +118,8 @@ export class PinduoduoSandbox extends HttpSandbox implements MarketplaceSandbox 
   private readonly addressId = bigId('4');
   /** access_token → mall id: a token is issued to one mall of the app. */
   private readonly malls = new Map<string, string>();
+  /** Malls the app has opened the message service to (`pdd.pmc.user.permit`). */
+  private readonly permitted = new Set<string>();
   readonly messages: PddMessageService;
   protected readonly http = new SandboxHttpServer(
     (request, fault) => this.handle(request, fault),
@@ -140,6 +142,14 @@ export class PinduoduoSandbox extends HttpSandbox implements MarketplaceSandbox 
         options.clientSilenceTimeoutMs ?? PDD_MESSAGE_UNCONFIRMED.clientSilenceTimeoutMs,
     });
     this.http.onUpgrade = (request, socket, head) => this.messages.upgrade(request, socket, head);
+  }
+
+  /**
+   * Opens the message service to a mall (what `pdd.pmc.user.permit` does with the mall's token): only permitted
+   * malls' changes are published. Tests call it for a mall no connection knows, as another system of the app would.
+   */
+  permitMall(mallId: string): void {
+    this.permitted.add(mallId);
   }
 
   /** Another mall authorised to the same app: its shop id and the credentials a connection to it carries. */
@@ -296,6 +306,7 @@ export class PinduoduoSandbox extends HttpSandbox implements MarketplaceSandbox 
 
   /** The message of the shared reference §4.3: refund_fee in fen, modified in ms, content as a JSON string. */
   private publish(refund: SandboxRefund, topic: string): void {
+    if (!this.permitted.has(refund.mallId)) return;
     this.messages.publish(refund.mallId, topic, {
       mall_id: new LosslessNumber(refund.mallId),
       refund_fee: refund.refundFen,
@@ -342,6 +353,9 @@ export class PinduoduoSandbox extends HttpSandbox implements MarketplaceSandbox 
         return this.agree(params, mallId);
       case PDD_METHODS.returnGoodsAgree:
         return this.agreeReturn(params, mallId);
+      case PDD_METHODS.pmcUserPermit:
+        this.permitMall(mallId);
+        return ok(PDD_METHODS.pmcUserPermit, { is_success: true });
       case PDD_METHODS.refundAddressList:
         return ok(PDD_METHODS.refundAddressList, { refund_address_list: [this.addressRow(mallId)] });
       case PDD_METHODS.orderInformation:

@@ -9,6 +9,7 @@ export const PDD_METHODS = {
   returnGoodsAgree: 'pdd.refund.returngoods.agree',
   refundAddressList: 'pdd.refund.address.list.get',
   orderInformation: 'pdd.order.information.get',
+  pmcUserPermit: 'pdd.pmc.user.permit',
 } as const;
 
 export type PddMethod = (typeof PDD_METHODS)[keyof typeof PDD_METHODS];
@@ -28,7 +29,13 @@ export const PDD_RESPONSE_KEYS: Record<PddMethod, string | null> = {
   'pdd.refund.returngoods.agree': 'response',
   'pdd.refund.address.list.get': 'refund_address_list_get_response',
   'pdd.order.information.get': 'order_info_get_response',
+  'pdd.pmc.user.permit': 'pmc_user_permit_response',
 };
+
+/** `pdd.pmc.user.permit` (为已授权的用户开通消息服务, official Java SDK `PddPmcUserPermitRequest`/`Response`). */
+export interface PddPmcUserPermitResponse {
+  is_success?: boolean;
+}
 
 /**
  * Unit of the numeric amounts in `pdd.refund.information.get`: the docs type `refund_amount`, `goods_price` and

@@ -5,31 +5,24 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { AdapterError, AdapterErrorCode, type Platform } from '../../../adapters/contract';
 import type { AppConfig } from '../../../config/env.config';
 import { describeUpstreamFailure } from '../../common/upstream-failure';
 import { APP_CONFIG } from '../../config.module';
 import { AdapterRegistry } from '../../connections/adapter-registry.service';
+import { ConnectionsService } from '../../connections/connections.service';
+import { RateLimiterFactory } from '../../connections/rate-limiter.factory';
 import { RedisService } from '../../redis/redis.service';
+import { AppChannelLease, APP_CHANNEL_LEASE_RENEW_MS } from './app-channel-lease';
 import { AppChannelsService, type AppGroup, type AppRef } from './app-channels.service';
+import { startAppStream } from './app-stream';
 
-/**
- * One process consumes an app's channel at a time: it holds a lease in Redis, renewed while it consumes. A
- * process that dies loses it after `LEASE_MS`, and another worker takes over; without Redis nobody consumes
- * and the per-shop pull is the backstop.
- */
-export const APP_CHANNEL_LEASE_MS = 30_000;
-const LEASE_RENEW_MS = 10_000;
 /** How often the app's connections are read again (a shop added, a connection deleted or paused). */
 const GROUP_REFRESH_MS = 5_000;
 /** After a failure: doubling from 1 s up to a minute, or the platform's own retry-after. */
 const ERROR_BACKOFF = { minMs: 1_000, maxMs: 60_000 };
 /** Without an adapter's own advice, the wait after an empty answer. */
 const DEFAULT_IDLE_BACKOFF = { minMs: 500, maxMs: 5_000 };
-
-const RENEW_SCRIPT = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
-const RELEASE_SCRIPT = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
 interface RunningChannel {
   stop(): void;
@@ -40,6 +33,8 @@ interface RunningChannel {
  * Runs in worker processes: one long-poll loop per developer app for platforms whose messages are consumed
  * per app (TOP TMC). While messages flow it asks again at once; after an empty answer it waits as the platform
  * advises, doubling while the queue stays empty. Each batch is routed and stored before it is confirmed.
+ * Platforms that push over a socket of their own per app (the Pinduoduo message service) get one stream per app
+ * instead (`app-stream.ts`), under the same lease.
  */
 @Injectable()
 export class AppChannelConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -54,10 +49,15 @@ export class AppChannelConsumer implements OnApplicationBootstrap, OnApplication
     private readonly adapters: AdapterRegistry,
     private readonly channels: AppChannelsService,
     private readonly redis: RedisService,
+    private readonly connections: ConnectionsService,
+    private readonly limiters: RateLimiterFactory,
   ) {}
 
   private platforms(): Platform[] {
-    return this.adapters.platforms().filter((platform) => this.adapters.get(platform).consumeAppMessages);
+    return this.adapters.platforms().filter((platform) => {
+      const adapter = this.adapters.get(platform);
+      return adapter.consumeAppMessages || adapter.openAppMessageStream;
+    });
   }
 
   onApplicationBootstrap(): void {
@@ -90,24 +90,30 @@ export class AppChannelConsumer implements OnApplicationBootstrap, OnApplication
     for (const platform of this.platforms()) {
       for (const group of await this.channels.groups(platform)) {
         if (this.running.has(channelKey(group)) || this.stopped) continue;
-        const token = randomUUID();
-        const taken = await this.redis.commands
-          .set(this.leaseKey(group), token, 'PX', APP_CHANNEL_LEASE_MS, 'NX')
-          .catch(() => null);
-        if (taken !== 'OK') continue;
-        this.start(group, token);
+        const lease = new AppChannelLease(this.redis, group);
+        if (!(await lease.take())) continue;
+        this.start(group, lease);
         started += 1;
       }
     }
     return started;
   }
 
-  private leaseKey(app: AppRef): string {
-    return this.redis.key('app-channel', app.platform, app.appKey, app.fingerprint);
-  }
-
-  private start(initial: AppGroup, token: string): void {
+  private start(initial: AppGroup, lease: AppChannelLease): void {
     const name = channelName(initial);
+    const adapter = this.adapters.get(initial.platform);
+    if (adapter.openAppMessageStream) {
+      const { channels, connections, limiters, logger } = this;
+      const stream = startAppStream(
+        { adapter, channels, connections, limiters, logger },
+        initial,
+        lease,
+        name,
+      );
+      void stream.done.then(() => this.running.delete(channelKey(initial)));
+      this.running.set(channelKey(initial), stream);
+      return;
+    }
     let stop = false;
     let wakeSleep: (() => void) | null = null;
     const sleep = (ms: number) =>
@@ -121,7 +127,6 @@ export class AppChannelConsumer implements OnApplicationBootstrap, OnApplication
           resolve();
         };
       });
-    const adapter = this.adapters.get(initial.platform);
     const idle = adapter.capabilities.appChannel?.idleBackoff ?? DEFAULT_IDLE_BACKOFF;
     const run = async (): Promise<void> => {
       let group: AppGroup | null = initial;
@@ -132,15 +137,8 @@ export class AppChannelConsumer implements OnApplicationBootstrap, OnApplication
       this.logger.log(`consuming ${name} (${initial.connections.length} connection(s))`);
       while (!stop && group) {
         try {
-          if (Date.now() - renewedAt >= LEASE_RENEW_MS) {
-            const renewed = await this.redis.commands.eval(
-              RENEW_SCRIPT,
-              1,
-              this.leaseKey(group),
-              token,
-              String(APP_CHANNEL_LEASE_MS),
-            );
-            if (renewed !== 1) {
+          if (Date.now() - renewedAt >= APP_CHANNEL_LEASE_RENEW_MS) {
+            if (!(await lease.renew())) {
               this.logger.warn(`lost the lease of ${name}; another process consumes it`);
               break;
             }
@@ -173,7 +171,7 @@ export class AppChannelConsumer implements OnApplicationBootstrap, OnApplication
           await sleep(wait);
         }
       }
-      await this.redis.commands.eval(RELEASE_SCRIPT, 1, this.leaseKey(initial), token).catch(() => undefined);
+      await lease.release();
       this.running.delete(channelKey(initial));
     };
     const done = run().catch((error: unknown) => {
