@@ -1,5 +1,6 @@
 import type { ActionType, MarketplaceSandbox, TicketStage } from '../adapters/contract';
 import type { JdSandbox } from '../adapters/jd/jd.sandbox';
+import type { PinduoduoSandbox } from '../adapters/pinduoduo/pinduoduo.sandbox';
 import { DouyinSandbox } from '../adapters/douyin/douyin.sandbox';
 import { SANDBOX_SMS_THRESHOLD_FEN, TaobaoSandbox } from '../adapters/taobao/taobao.sandbox';
 import { createSandboxes } from '../adapters/sandboxes';
@@ -362,6 +363,30 @@ describe('marketplaces: every adapter against its sandbox', () => {
       'the connection in error',
     );
     expect(JSON.stringify(failed)).toContain('JD error 12');
+  });
+
+  it('brings a Pinduoduo case to its ticket over the app’s message socket, acknowledged once stored', async () => {
+    const pdd = sandboxes.find((sandbox) => sandbox.platform === 'pinduoduo') as PinduoduoSandbox;
+    await eventually(
+      async () =>
+        pdd.messages.openSockets() === 1 && pdd.messages.messageLog().heartbeats > 0 ? true : undefined,
+      30_000,
+      'the hub on the PDD message socket',
+    );
+    const [id] = await pdd.generateCases(1);
+    await eventually(
+      async () =>
+        (await tickets('pinduoduo')).some((ticket) => ticket.externalId === id) ? true : undefined,
+      30_000,
+      'the pushed Pinduoduo case on its ticket',
+    );
+    await eventually(
+      async () => (pdd.messages.pendingIds().length === 0 ? true : undefined),
+      30_000,
+      'its message acknowledged',
+    );
+    expect(pdd.messages.messageLog().acks.length).toBeGreaterThan(0);
+    expect(pdd.messages.messageLog().strayAcks).toEqual([]);
   });
 });
 
