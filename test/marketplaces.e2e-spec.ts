@@ -604,10 +604,13 @@ describe('marketplaces: many shops on one app', () => {
       .set('event-sign', 'b'.repeat(32))
       .send(body)
       .expect(401);
-    // The per-connection URL keeps working.
+    // The per-connection URL keeps working; Douyin sends it every shop of the app, each routed by its shop_id.
     douyin.setPushTarget({ url: `${hub.url}/v1/webhooks/douyin/${connectionIds.get('douyin-first')}` });
     const [direct] = await douyin.generateCasesFor(douyin.shopId, 1);
+    const [other] = await douyin.generateCasesFor('5550002', 1);
     await inbox('douyin-first', [direct], 'a case pushed to the per-connection URL');
+    await inbox('douyin-second', [other], "another shop's case pushed to the first shop's URL");
+    expect(await externalIds('douyin-first')).not.toContain(other);
     douyin.setPushTarget({ url: douyinAppUrl });
   }, 120_000);
 

@@ -33,7 +33,7 @@ export interface PushReceipt {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function isUuid(value: string): boolean {
+export function isUuid(value: string): boolean {
   return UUID.test(value);
 }
 

@@ -49,7 +49,11 @@ export class WebhooksController {
     @Req() request: RequestWithRawBody,
     @Res() response: Response,
   ): Promise<void> {
-    const receipt = await this.ingestion.receivePush(platform, connectionId, this.push(request));
+    const push = this.push(request);
+    // Where the platform pushes per app, even a connection's own URL receives every shop of the app.
+    const receipt =
+      (await this.channels.receiveConnectionPush(platform, connectionId, push)) ??
+      (await this.ingestion.receivePush(platform, connectionId, push));
     response.status(receipt.status).json(receipt.body);
   }
 

@@ -18,7 +18,7 @@ import { RateLimiterFactory } from '../../connections/rate-limiter.factory';
 import { recordInboundEvents } from '../../operations/hub-metrics';
 import { InboundEventRepository } from '../inbound-event.repository';
 import { InboundSignal } from '../inbound-signal.service';
-import type { PushReceipt } from '../ingestion.service';
+import { isUuid, type PushReceipt } from '../ingestion.service';
 import { routeAppMessages } from './app-routing';
 import { UnroutableMessage } from './unroutable-message.entity';
 import { UnroutableMessageRepository, type AppRef } from './unroutable-message.repository';
@@ -174,6 +174,51 @@ export class AppChannelsService {
     }
     this.logger.debug(`push to ${platform} app ${appKey} rejected`);
     throw rejected;
+  }
+
+  /**
+   * A push to a connection's own URL on a platform that pushes per app (Douyin): the platform sends every shop
+   * of the app to whichever URL was registered, so each message is routed by the shop it names, like one at the
+   * app's URL; a message naming no shop stays with the connection it was sent to. Null when the platform or the
+   * connection has no app channel (the caller handles it as a plain push).
+   */
+  async receiveConnectionPush(
+    platform: string,
+    connectionId: string,
+    push: IncomingPush,
+  ): Promise<PushReceipt | null> {
+    if (!this.adapters.has(platform) || !this.adapters.get(platform).verifyAppPush) return null;
+    if (!isUuid(connectionId)) return null;
+    const resolved = await this.connections.resolve(connectionId);
+    const connection = resolved?.connection;
+    if (!resolved || !connection || connection.platform !== platform) return null;
+    if (!connection.appKey || !connection.appFingerprint) return null;
+    const adapter = this.adapters.get(platform);
+    let verified;
+    try {
+      verified = adapter.verifyAppPush!(
+        push,
+        { appKey: connection.appKey, credentials: resolved.adapterConnection.credentials },
+        new Date(),
+      );
+    } catch (error) {
+      if (!(error instanceof WebhookSignatureError)) throw error;
+      this.logger.debug(`push to connection ${connectionId} rejected: ${error.message}`);
+      throw new DomainError(ErrorCode.INVALID_SIGNATURE, 'the push could not be authenticated');
+    }
+    const messages = verified.messages.map((message) =>
+      message.shopKeys.length > 0 ? message : { ...message, shopKeys: [connection.shopId] },
+    );
+    const delivery = await this.deliver(
+      { platform: connection.platform, appKey: connection.appKey, fingerprint: connection.appFingerprint },
+      messages,
+    );
+    return {
+      status: verified.reply?.status ?? 200,
+      body: verified.reply?.body ?? { received: messages.length, ...delivery },
+      stored: delivery.stored,
+      duplicates: delivery.duplicates,
+    };
   }
 
   /**
