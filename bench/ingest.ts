@@ -5,7 +5,8 @@
  *   npm run bench:ingest                                   # short: 5,000-event bursts, 500/s for 10 s
  *   npm run bench:ingest -- --events 20000 --seconds 60    # the full sizes
  *
- * Cases: a burst over 500 SKUs (1 and 2 workers), a burst on a single SKU (1 worker), and a sustained
+ * Cases: a backlog (`--backlog` events over 500 SKUs, stored before the workers start: their drain rate
+ * alone), a burst over 500 SKUs (1 and 2 workers), a burst on a single SKU (1 worker), and a sustained
  * rate (`--rate`, default 500/s) for `--seconds`. Pre-signed generic pushes go out at `--concurrency`
  * over keep-alive connections. Event → ticket is read from the hub's own timestamps: `received_at` (the
  * push was stored and acknowledged) to `processed_at` (stamped just before the batch commits its tickets).
@@ -28,6 +29,7 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '500' },
     seconds: { type: 'string', default: '10' },
     workers: { type: 'string', default: '1,2' },
+    backlog: { type: 'string', default: '5000' },
     'baseline-seconds': { type: 'string', default: '5' },
     database: {
       type: 'string',
@@ -41,6 +43,7 @@ const CONCURRENCY = Number(values.concurrency);
 const RATE = Number(values.rate);
 const SECONDS = Number(values.seconds);
 const WORKERS = values.workers.split(',').map(Number);
+const BACKLOG = Number(values.backlog);
 const BASELINE_SECONDS = Number(values['baseline-seconds']);
 const ADMIN_TOKEN = 'bench-admin-token-0123456789';
 
@@ -187,6 +190,21 @@ async function drained(hub: HubProcess, prefix: string): Promise<Record<string, 
   };
 }
 
+/** Drain of a backlog stored before the workers started: from its first ticket to its last. */
+async function backlogDrained(hub: HubProcess, prefix: string): Promise<Record<string, unknown>> {
+  await drained(hub, prefix);
+  const [span] = await hub.sql<{ seconds: number; tickets: string }>(
+    `SELECT extract(epoch FROM (max(processed_at) - min(processed_at))) AS seconds,
+       count(*) FILTER (WHERE status = 'processed') AS tickets
+     FROM inbound_events WHERE external_id LIKE $1`,
+    [`${prefix}-%`],
+  );
+  return {
+    tickets: Number(span.tickets),
+    drainPerSecond: Math.round(Number(span.tickets) / Number(span.seconds)),
+  };
+}
+
 function baselines(): unknown {
   if (BASELINE_SECONDS <= 0) return null;
   const run = spawnSync(
@@ -232,8 +250,12 @@ async function scenario(workers: number): Promise<Record<string, unknown>> {
       auth,
     );
     const target = new URL(connection.webhookUrl);
-    for (let index = 0; index < workers; index += 1) started.push(await api.sibling({ HUB_ROLE: 'worker' }));
     const result: Record<string, unknown> = { workers };
+    // A stored backlog first, with no worker running: the drain rate of the workers alone, not bounded by
+    // the rate at which the pushes come in.
+    if (BACKLOG > 0) await send(target, pushes(secret, BACKLOG, 500, 'K'), null);
+    for (let index = 0; index < workers; index += 1) started.push(await api.sibling({ HUB_ROLE: 'worker' }));
+    if (BACKLOG > 0) result.backlog = { events: BACKLOG, skus: 500, ...(await backlogDrained(api, 'K')) };
     const burst = await send(target, pushes(secret, EVENTS, 500, 'B'), null);
     result.burst = { events: EVENTS, skus: 500, ingress: burst, ...(await drained(api, 'B')) };
     if (workers === 1) {
