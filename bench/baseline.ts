@@ -144,6 +144,8 @@ async function main(): Promise<void> {
     env: { LOG_LEVEL: 'error' },
   });
   const pool = new Pool({ connectionString: hub.databaseUrl, max: 10 });
+  // An idle client cut off by the server (a database dropped elsewhere) must not end the run.
+  pool.on('error', (error) => console.error(`bench pool: ${error.message}`));
   await pool.query(
     `CREATE TABLE bench_events (connection_id uuid NOT NULL, dedupe_key text NOT NULL, event_type text NOT NULL,
        payload text NOT NULL, received_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (connection_id, dedupe_key))`,
