@@ -24,6 +24,15 @@ export class IncidentRepository {
     keys: { tenantId: string; sku: string }[],
   ): Promise<SkuActivity[]> {
     if (keys.length === 0) return [];
+    // A SKU's row must exist to be locked: created empty first, so two batches that both bring its first
+    // tickets wait for each other here (the second sees the first's tickets) instead of each seeing none.
+    await manager.query(
+      `INSERT INTO sku_activity (tenant_id, sku, ticket_ids, raised_at)
+       SELECT k.tenant_id, k.sku, '{}', '{}' FROM unnest($1::uuid[], $2::text[]) AS k(tenant_id, sku)
+       ORDER BY k.tenant_id, k.sku
+       ON CONFLICT (tenant_id, sku) DO NOTHING`,
+      [keys.map((key) => key.tenantId), keys.map((key) => key.sku)],
+    );
     const rows = (await manager.query(
       `SELECT a.tenant_id, a.sku, a.ticket_ids::text[] AS ticket_ids, a.raised_at FROM sku_activity a
        JOIN unnest($1::uuid[], $2::text[]) AS k(tenant_id, sku) ON a.tenant_id = k.tenant_id AND a.sku = k.sku
