@@ -1,3 +1,4 @@
+import type { AdapterError } from './adapter-error';
 import type { MinorMoney, NormalizedCase } from './normalized-case.type';
 import type { Platform } from './platform.type';
 import type { RateLimiter } from './rate-limiter.type';
@@ -89,6 +90,13 @@ export interface AppMessageStreamOptions {
   deliver(message: AppMessage): Promise<void>;
   /** The channel's life, for logs: connecting, open, closed, refused, stopped. */
   onState?(state: string, detail: string | null): void;
+  /**
+   * The platform refused to open the channel, as an adapter error (`AUTH` when it refuses the app's
+   * credentials); the stream keeps retrying with backoff whatever the hub does about it.
+   */
+  onRefused?(error: AdapterError): void;
+  /** The platform accepted the channel (after a refusal, the credentials work again). */
+  onAccepted?(): void;
 }
 
 export interface AppMessageStream {

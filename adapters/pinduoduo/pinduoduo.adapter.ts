@@ -146,6 +146,8 @@ export class PinduoduoAdapter implements MarketplaceAdapter {
         await options.deliver({ shopKeys: [message.mallId], event: pddMessageEvent(message) });
       },
       onState: options.onState,
+      onRefused: options.onRefused,
+      onAccepted: options.onAccepted,
     });
     client.start();
     return { stop: () => client.stop() };

@@ -1,4 +1,5 @@
 import { AdapterError, AdapterErrorCode } from '../contract';
+import { isObject } from '../shared/guards';
 import type { PddErrorResponse } from './pinduoduo.types';
 
 /**
@@ -50,5 +51,27 @@ export function mapPddError(error: PddErrorResponse): AdapterError {
 export function pddOperationRefused(method: string, message: string | null | undefined): AdapterError {
   return new AdapterError(AdapterErrorCode.INVALID, `${method} refused: ${message || 'no reason given'}`, {
     message: message ?? undefined,
+  });
+}
+
+/**
+ * A refused handshake of the message service as an adapter error: its body carries the gateway's
+ * `error_response` (20004 a wrong sign, 10016 a wrong client id: AUTH; 10001 a stale timestamp: INVALID).
+ * A refusal without that body is AUTH when the status says so (401/403), a passing failure otherwise.
+ */
+export function pddHandshakeRefusal(status: number, body: string): AdapterError {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    parsed = null;
+  }
+  const response = isObject(parsed) ? parsed.error_response : null;
+  if (isObject(response) && typeof response.error_code === 'number') {
+    return mapPddError(response as unknown as PddErrorResponse);
+  }
+  const code = status === 401 || status === 403 ? AdapterErrorCode.AUTH : AdapterErrorCode.TEMPORARY;
+  return new AdapterError(code, `the message service refused the connection with HTTP ${status}`, {
+    code: String(status),
   });
 }

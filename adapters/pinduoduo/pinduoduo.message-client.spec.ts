@@ -1,4 +1,4 @@
-import type { AppMessage, AppMessageStream } from '../contract';
+import type { AdapterError, AppMessage, AppMessageStream } from '../contract';
 import { sandboxContext } from '../shared/testing/sandbox';
 import { PddMessageClient, reconnectDelay, type PddSocketState } from './pinduoduo.message-client';
 import { pddMessageServiceBase, readPddRefundContent, type PddStoredMessage } from './pinduoduo.messages';
@@ -45,21 +45,23 @@ describe('PddMessageClient against the sandbox message service', () => {
   function connect(
     onMessage: (type: string, mallId: string, content: string) => Promise<void>,
     overrides: { clientSecret?: string; heartbeatIntervalMs?: number; now?: () => number } = {},
-  ): { client: PddMessageClient; states: [PddSocketState, string | null][] } {
+  ): { client: PddMessageClient; states: [PddSocketState, string | null][]; refusals: AdapterError[] } {
     const states: [PddSocketState, string | null][] = [];
+    const refusals: AdapterError[] = [];
     const client = new PddMessageClient({
       base: pddMessageServiceBase(sandbox.url),
       clientId: sandbox.credentials.clientId,
       clientSecret: overrides.clientSecret ?? sandbox.credentials.clientSecret,
       onMessage: (message) => onMessage(message.type, message.mallId, message.content),
       onState: (state, detail) => states.push([state, detail]),
+      onRefused: (error) => refusals.push(error),
       heartbeatIntervalMs: overrides.heartbeatIntervalMs ?? 50,
       backoff: FAST_BACKOFF,
       now: overrides.now,
     });
     clients.push(client);
     client.start();
-    return { client, states };
+    return { client, states, refusals };
   }
 
   it('receives the messages of every mall of the app and acknowledges each only after it is stored', async () => {
@@ -133,9 +135,11 @@ describe('PddMessageClient against the sandbox message service', () => {
       'two refused handshakes',
     );
     expect(wrong.states.find(([state]) => state === 'refused')?.[1]).toMatch(/^HTTP 401: .*20004/);
+    expect(wrong.refusals[0]).toMatchObject({ code: 'AUTH', upstream: { code: '20004' } });
     const stale = connect(() => Promise.resolve(), { now: () => Date.now() - 11 * 60_000 });
     await until(() => stale.states.some(([state]) => state === 'refused'), 'a stale timestamp refused');
     expect(stale.states.find(([state]) => state === 'refused')?.[1]).toMatch(/10001/);
+    expect(stale.refusals[0]?.code).toBe('INVALID');
     expect(sandbox.messages.messageLog().refusals.length).toBeGreaterThan(before);
     expect(wrong.client.isOpen).toBe(false);
   });

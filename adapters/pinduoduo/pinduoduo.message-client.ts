@@ -1,7 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
 import { assertAllowedUrlSyntax, guardedLookup } from '../shared/address-guard';
+import type { AdapterError } from '../contract';
 import { upstreamHttpPolicy } from '../shared/http-client';
+import { pddHandshakeRefusal } from './pinduoduo.errors';
 import {
   PDD_HEARTBEAT_INTERVAL_MS,
   PDD_SERVER_SILENCE_TIMEOUT_MS,
@@ -26,6 +28,10 @@ export interface PddMessageClientOptions {
   onMessage(message: PddPushedMessage): Promise<void>;
   /** Socket life: connecting, open, closed (will reconnect), refused (handshake refused; will retry), stopped. */
   onState?(state: PddSocketState, detail: string | null): void;
+  /** The handshake was refused: the gateway's answer as an adapter error (AUTH for a wrong sign or client id). */
+  onRefused?(error: AdapterError): void;
+  /** The handshake was accepted. */
+  onAccepted?(): void;
   heartbeatIntervalMs?: number;
   serverSilenceTimeoutMs?: number;
   /** Reconnect delays: exponential from `initialMs` to `maxMs`, each with random jitter (half fixed, half random). */
@@ -134,6 +140,7 @@ export class PddMessageClient {
     this.socket = socket;
     this.chain = Promise.resolve();
     let refusal: string | null = null;
+    let refusedWith: AdapterError | null = null;
 
     socket.on('unexpected-response', (request, response: IncomingMessage) => {
       const chunks: Buffer[] = [];
@@ -141,7 +148,9 @@ export class PddMessageClient {
         if (chunks.length < 16) chunks.push(chunk);
       });
       response.on('end', () => {
-        refusal = `HTTP ${response.statusCode ?? 0}: ${Buffer.concat(chunks).toString('utf8').slice(0, 500)}`;
+        const body = Buffer.concat(chunks).toString('utf8').slice(0, 500);
+        refusal = `HTTP ${response.statusCode ?? 0}: ${body}`;
+        refusedWith = pddHandshakeRefusal(response.statusCode ?? 0, body);
         request.destroy();
         socket.terminate();
       });
@@ -149,6 +158,7 @@ export class PddMessageClient {
     socket.on('open', () => {
       this.lastHeardAt = this.now();
       this.options.onState?.('open', null);
+      this.options.onAccepted?.();
       this.startHeartbeat(socket);
     });
     socket.on('message', (data: WebSocket.RawData, isBinary: boolean) => {
@@ -165,7 +175,8 @@ export class PddMessageClient {
       this.stopHeartbeat();
       if (this.stopped) return;
       const detail = refusal ?? `closed ${code}${reason.length > 0 ? ` ${reason.toString('utf8')}` : ''}`;
-      this.options.onState?.(refusal?.startsWith('HTTP ') ? 'refused' : 'closed', detail);
+      this.options.onState?.(refusedWith ? 'refused' : 'closed', detail);
+      if (refusedWith) this.options.onRefused?.(refusedWith);
       this.scheduleReconnect();
     });
   }

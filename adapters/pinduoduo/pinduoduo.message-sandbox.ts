@@ -213,6 +213,11 @@ export class PddMessageService {
   }
 
   /** Cuts every socket without a close frame, as a network failure would. */
+  /** The app's secret after a reset in the console: later handshakes are checked against it. */
+  setClientSecret(secret: string): void {
+    this.options.clientSecret = secret;
+  }
+
   dropSockets(): void {
     for (const ws of this.sockets) ws.terminate();
     this.sockets.clear();

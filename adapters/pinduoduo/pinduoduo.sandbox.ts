@@ -152,6 +152,16 @@ export class PinduoduoSandbox extends HttpSandbox implements MarketplaceSandbox 
     this.permitted.add(mallId);
   }
 
+  /**
+   * The developer resets the app's client secret in the console: calls and handshakes signed with the old one
+   * are refused from then on (20004). The sandbox also drops the open sockets, so the next handshake is checked.
+   */
+  resetAppSecret(secret: string): void {
+    this.credentials.clientSecret = secret;
+    this.messages.setClientSecret(secret);
+    this.messages.dropSockets();
+  }
+
   /** Another mall authorised to the same app: its shop id and the credentials a connection to it carries. */
   addMall(mallId = bigId('2').slice(0, 9)): { shopId: string; credentials: Record<string, string> } {
     const accessToken = randomBytes(24).toString('hex');

@@ -2,6 +2,7 @@ import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { AutoRefundModule } from '../auto-refund/auto-refund.module';
 import { ConnectionsModule } from '../connections/connections.module';
 import { AppChannelConsumer } from './app-channels/app-channel-consumer';
+import { PgAppChannelHealthStore } from './app-channels/app-channel-health.store';
 import { AppChannelsService } from './app-channels/app-channels.service';
 import { UnroutableMessageRepository } from './app-channels/unroutable-message.repository';
 import {
@@ -25,7 +26,14 @@ export class IngestionModule {
   /** Workers process stored events, pull and run the schedulers; API-only processes store and wake them. */
   static register(options: { worker: boolean }): DynamicModule {
     const workerProviders: Provider[] = options.worker
-      ? [IngestBatchService, IngestWorker, SyncProcessor, IngestionScheduler, AppChannelConsumer]
+      ? [
+          IngestBatchService,
+          IngestWorker,
+          SyncProcessor,
+          IngestionScheduler,
+          AppChannelConsumer,
+          PgAppChannelHealthStore,
+        ]
       : [];
     return {
       module: IngestionModule,

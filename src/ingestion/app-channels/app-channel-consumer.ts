@@ -13,6 +13,8 @@ import { AdapterRegistry } from '../../connections/adapter-registry.service';
 import { ConnectionsService } from '../../connections/connections.service';
 import { RateLimiterFactory } from '../../connections/rate-limiter.factory';
 import { RedisService } from '../../redis/redis.service';
+import { AppChannelHealth } from './app-channel-health';
+import { PgAppChannelHealthStore } from './app-channel-health.store';
 import { AppChannelLease, APP_CHANNEL_LEASE_RENEW_MS } from './app-channel-lease';
 import { AppChannelsService, type AppGroup, type AppRef } from './app-channels.service';
 import { startAppStream } from './app-stream';
@@ -21,6 +23,8 @@ import { startAppStream } from './app-stream';
 const GROUP_REFRESH_MS = 5_000;
 /** After a failure: doubling from 1 s up to a minute, or the platform's own retry-after. */
 const ERROR_BACKOFF = { minMs: 1_000, maxMs: 60_000 };
+/** While the platform refuses the app's credentials: slower, since only someone fixing them changes anything. */
+const AUTH_BACKOFF = { minMs: 5_000, maxMs: 5 * 60_000 };
 /** Without an adapter's own advice, the wait after an empty answer. */
 const DEFAULT_IDLE_BACKOFF = { minMs: 500, maxMs: 5_000 };
 
@@ -51,6 +55,7 @@ export class AppChannelConsumer implements OnApplicationBootstrap, OnApplication
     private readonly redis: RedisService,
     private readonly connections: ConnectionsService,
     private readonly limiters: RateLimiterFactory,
+    private readonly healthStore: PgAppChannelHealthStore,
   ) {}
 
   private platforms(): Platform[] {
@@ -102,10 +107,11 @@ export class AppChannelConsumer implements OnApplicationBootstrap, OnApplication
   private start(initial: AppGroup, lease: AppChannelLease): void {
     const name = channelName(initial);
     const adapter = this.adapters.get(initial.platform);
+    const health = new AppChannelHealth(this.healthStore);
     if (adapter.openAppMessageStream) {
       const { channels, connections, limiters, logger } = this;
       const stream = startAppStream(
-        { adapter, channels, connections, limiters, logger },
+        { adapter, channels, connections, limiters, logger, health },
         initial,
         lease,
         name,
@@ -153,6 +159,10 @@ export class AppChannelConsumer implements OnApplicationBootstrap, OnApplication
           await this.channels.deliver(group, batch.messages, group.connections);
           await batch.confirm();
           errorMs = 0;
+          if (health.refused) {
+            await health.succeeded(group);
+            this.logger.log(`${name}: the app's credentials are accepted again`);
+          }
           if (batch.received > 0) {
             idleMs = 0;
             continue;
@@ -160,7 +170,16 @@ export class AppChannelConsumer implements OnApplicationBootstrap, OnApplication
           idleMs = idleMs === 0 ? idle.minMs : Math.min(idleMs * 2, idle.maxMs);
           await sleep(idleMs);
         } catch (error) {
-          errorMs = errorMs === 0 ? ERROR_BACKOFF.minMs : Math.min(errorMs * 2, ERROR_BACKOFF.maxMs);
+          // Credentials the platform refuses: every connection of the app shows `error` (the failure policy).
+          const refused = group
+            ? await health.failed(group, error).catch((failure: unknown) => {
+                this.logger.warn(`${name}: could not record the refusal: ${(failure as Error).message}`);
+                return false;
+              })
+            : false;
+          const backoff = refused ? AUTH_BACKOFF : ERROR_BACKOFF;
+          errorMs =
+            errorMs === 0 ? backoff.minMs : Math.min(Math.max(errorMs * 2, backoff.minMs), backoff.maxMs);
           const wait =
             error instanceof AdapterError &&
             error.code === AdapterErrorCode.RATE_LIMITED &&

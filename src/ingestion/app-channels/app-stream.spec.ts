@@ -6,6 +6,7 @@ import {
   type MarketplaceAdapter,
 } from '../../../adapters/contract';
 import type { Connection } from '../../connections/connection.entity';
+import { AppChannelHealth } from './app-channel-health';
 import type { AppChannelLease } from './app-channel-lease';
 import type { AppGroup } from './app-channels.service';
 import { startAppStream, type AppStreamDeps } from './app-stream';
@@ -58,7 +59,20 @@ function setup(initial: AppGroup) {
     release: jest.fn(() => Promise.resolve()),
   } as unknown as AppChannelLease & { release: jest.Mock };
   const logger = { log: () => undefined, warn: () => undefined } as unknown as AppStreamDeps['logger'];
+  const health = {
+    marked: [] as string[],
+    cleared: [] as string[],
+    markRefused: (_ids: string[], message: string) => {
+      health.marked.push(message);
+      return Promise.resolve(1);
+    },
+    clearRefused: (_ids: string[], message: string) => {
+      health.cleared.push(message);
+      return Promise.resolve(1);
+    },
+  };
   const deps = {
+    health: new AppChannelHealth(health),
     adapter,
     channels,
     connections: { toAdapterConnection: (row: Connection) => ({ id: row.id }) },
@@ -76,6 +90,7 @@ function setup(initial: AppGroup) {
     setGroup: (next: AppGroup | null) => (current = next),
     loseLease: () => (leaseHeld = false),
     allowEnable: () => (refuseEnable = false),
+    health,
   };
 }
 
@@ -109,6 +124,30 @@ describe('startAppStream', () => {
     expect(stream.enabled).toEqual(['a', 'b']);
     await jest.advanceTimersByTimeAsync(5_000);
     expect(stream.enabled).toEqual(['a', 'b']);
+    stream.running.stop();
+    await stream.running.done;
+  });
+
+  it('sets the app’s connections to error when the handshake refuses its credentials, and clears it once accepted', async () => {
+    const stream = setup(group([connection('a')]));
+    stream.options().onAccepted?.();
+    stream.options().onRefused?.(new AdapterError(AdapterErrorCode.TEMPORARY, 'HTTP 502'));
+    stream
+      .options()
+      .onRefused?.(new AdapterError(AdapterErrorCode.AUTH, 'Pinduoduo error 20004 (签名sign校验失败)'));
+    stream
+      .options()
+      .onRefused?.(new AdapterError(AdapterErrorCode.AUTH, 'Pinduoduo error 20004 (签名sign校验失败)'));
+    await jest.advanceTimersByTimeAsync(0);
+    expect(stream.health.marked).toEqual([
+      'AUTH: Pinduoduo error 20004 (签名sign校验失败)',
+      'AUTH: Pinduoduo error 20004 (签名sign校验失败)',
+    ]);
+    expect(stream.health.cleared).toEqual([]);
+    stream.options().onAccepted?.();
+    stream.options().onAccepted?.();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(stream.health.cleared).toEqual(['AUTH: Pinduoduo error 20004 (签名sign校验失败)']);
     stream.running.stop();
     await stream.running.done;
   });

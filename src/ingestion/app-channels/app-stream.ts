@@ -1,6 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import type { MarketplaceAdapter } from '../../../adapters/contract';
 import { describeUpstreamFailure } from '../../common/upstream-failure';
+import type { AppChannelHealth } from './app-channel-health';
 import type { ConnectionsService } from '../../connections/connections.service';
 import type { RateLimiterFactory } from '../../connections/rate-limiter.factory';
 import type { AppChannelLease } from './app-channel-lease';
@@ -15,6 +16,8 @@ export interface AppStreamDeps {
   connections: ConnectionsService;
   limiters: RateLimiterFactory;
   logger: Logger;
+  /** The failure policy of the app's channel: a refused handshake sets the app's connections to `error`. */
+  health: AppChannelHealth;
 }
 
 /**
@@ -33,6 +36,12 @@ export function startAppStream(
   const { adapter, channels, logger } = deps;
   let group = initial;
   const enabled = new Set<string>();
+  let healthChain: Promise<unknown> = Promise.resolve();
+  const track = (write: () => Promise<unknown>): void => {
+    healthChain = healthChain.then(write).catch((error: unknown) => {
+      logger.warn(`${name}: could not record the channel's standing: ${(error as Error).message}`);
+    });
+  };
   const { connection } = channels.appContext(initial);
   const stream = adapter.openAppMessageStream!({
     credentials: connection.credentials,
@@ -45,6 +54,9 @@ export function startAppStream(
       if (state === 'closed' || state === 'refused') logger.warn(line);
       else logger.log(line);
     },
+    // Health changes are chained so a refusal and the acceptance after it are written in that order.
+    onRefused: (error) => track(() => deps.health.failed(group, error)),
+    onAccepted: () => track(() => deps.health.succeeded(group)),
   });
 
   const enable = async (): Promise<void> => {
