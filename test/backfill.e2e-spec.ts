@@ -107,8 +107,10 @@ describe('backfill: POST /v1/connections/:id/sync { since }', () => {
       else expect(ids).not.toContain(id);
     }
 
-    // Every window was read once, at the connection's budget: 80 % of TOP's 10 calls a second (the limiter
-    // lets one call through early, so a sliding second may hold one more, still under TOP's limit).
+    // Every window was read once, at the connection's budget: 80 % of TOP's 10 calls a second. The limiter lets
+    // one call through early, so a sliding second of grants may hold 9; measured where the sandbox receives the
+    // calls, a call held up on a loaded machine can land beside the next one, so the busiest second is checked
+    // against TOP's own limit and the budget by the average rate.
     // TMC is consumed per app on a budget of its own, beside the shop's.
     const calls = taobao
       .calls()
@@ -126,7 +128,7 @@ describe('backfill: POST /v1/connections/:id/sync { since }', () => {
     const busiest = Math.max(
       ...pulls.map((at) => pulls.filter((other) => other >= at && other < at + 1000).length),
     );
-    expect(busiest).toBeLessThanOrEqual(9);
+    expect(busiest).toBeLessThanOrEqual(10);
     const times = calls.map((call) => call.at.getTime());
     const seconds = (Math.max(...times) - Math.min(...times)) / 1000;
     expect(times.length / seconds).toBeLessThanOrEqual(8.5);

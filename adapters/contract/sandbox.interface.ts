@@ -1,12 +1,15 @@
 import type { Platform } from './platform.type';
 
-/** Faults a sandbox can be told to inject into its next answers or pushes. */
+/**
+ * Faults a sandbox can be told to inject into its next answers or pushes. A request fault with an `apiMethod`
+ * waits for a call of that method, so other traffic of the hub (pulls, reads) does not use it up.
+ */
 export type SandboxFault =
-  | { kind: 'throttle'; times: number }
-  | { kind: 'server_error'; times: number }
-  | { kind: 'timeout'; times: number; delayMs?: number }
+  | { kind: 'throttle'; times: number; apiMethod?: string }
+  | { kind: 'server_error'; times: number; apiMethod?: string }
+  | { kind: 'timeout'; times: number; delayMs?: number; apiMethod?: string }
   /** Applies the request, then holds the answer back: the platform acted but the caller has not heard. */
-  | { kind: 'slow_response'; times: number; delayMs: number }
+  | { kind: 'slow_response'; times: number; delayMs: number; apiMethod?: string }
   | { kind: 'duplicate_pushes'; ratio: number }
   | { kind: 'reorder_pushes'; ratio: number };
 
@@ -21,6 +24,8 @@ export interface RecordedCall {
   apiMethod: string | null;
   /** The status the sandbox answered with. */
   status: number;
+  /** The injected fault this call met, if any: a `throttle`, `server_error` or `timeout` call was not applied. */
+  fault: Extract<SandboxFault, { times: number }>['kind'] | null;
 }
 
 export interface SandboxPushTarget {

@@ -79,11 +79,12 @@ export class SandboxHttpServer {
     return [...this.log];
   }
 
-  private takeFault(): PendingFault | null {
-    const fault = this.faults[0];
-    if (!fault) return null;
+  private takeFault(apiMethod: string | null): PendingFault | null {
+    const index = this.faults.findIndex((fault) => !fault.apiMethod || fault.apiMethod === apiMethod);
+    if (index < 0) return null;
+    const fault = this.faults[index];
     fault.times -= 1;
-    if (fault.times <= 0) this.faults.shift();
+    if (fault.times <= 0) this.faults.splice(index, 1);
     return fault;
   }
 
@@ -102,8 +103,15 @@ export class SandboxHttpServer {
       headers,
       body: Buffer.concat(chunks).toString('utf8'),
     };
-    const fault = this.takeFault();
-    const record: RecordedCall = { at: new Date(), ...request, apiMethod: this.describe(request), status: 0 };
+    const apiMethod = this.describe(request);
+    const fault = this.takeFault(apiMethod);
+    const record: RecordedCall = {
+      at: new Date(),
+      ...request,
+      apiMethod,
+      status: 0,
+      fault: fault?.kind ?? null,
+    };
     this.log.push(record);
     if (fault?.kind === 'timeout') {
       this.openResponses.add(res);
