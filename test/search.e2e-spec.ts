@@ -25,8 +25,12 @@ describe('inbox search: every word or Chinese run matches, in any order, through
 
   afterAll(() => hub.close());
 
-  const search = async (q: string): Promise<string[]> => {
-    const response = await hub.http.get('/v1/tickets').query({ q }).set(tenant.auth).expect(200);
+  const search = async (q: string, filters: Record<string, string> = {}): Promise<string[]> => {
+    const response = await hub.http
+      .get('/v1/tickets')
+      .query({ q, ...filters })
+      .set(tenant.auth)
+      .expect(200);
     return (response.body.data as { id: string }[]).map((ticket) => ticket.id).sort();
   };
   const expected = (...names: string[]) => names.map((name) => ids[name]).sort();
@@ -64,5 +68,15 @@ describe('inbox search: every word or Chinese run matches, in any order, through
     ['iphone 鞋底', []],
   ])('Chinese and English mixed: %s', async (q, names) => {
     expect(await search(q)).toEqual(expected(...names));
+  });
+
+  it.each([
+    ['blender', 'generic', ['blender']],
+    ['blender', 'shopify', []],
+    ['blender', 'shopify,generic', ['blender']],
+    ['胶', 'generic', ['sole', 'glue']],
+    ['胶', 'taobao,jd', []],
+  ])('with the platform filter: %s on %s', async (q, platform, names) => {
+    expect(await search(q, { platform })).toEqual(expected(...names));
   });
 });

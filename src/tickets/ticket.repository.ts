@@ -320,7 +320,9 @@ export class TicketRepository {
    * - otherwise walk the sort order's index with the filters, testing each row, for at most
    *   `SEARCH_WALK_ROWS` rows: where the matches are dense at the top of the inbox (common words) the page is
    *   found within a few hundred rows;
-   * - when that walk does not fill the page, the matches are sparse there, and the GIN index serves them.
+   * - when that walk does not fill the page, the matches are sparse there, and the GIN index serves them: it
+   *   holds the platform beside the lexemes (`tickets_search_platform_idx`), so with a platform filter it
+   *   yields only the matches on those platforms, however many there are on the others.
    */
   async list(tenantId: string, query: ListTicketsQuery): Promise<TicketPage> {
     const tsquery = query.q ? searchQuery(query.q) : null;

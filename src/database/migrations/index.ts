@@ -19,6 +19,7 @@ import { TicketTouchCounts1764400000000 } from './1764400000000-ticket-touch-cou
 import { AnalyticsReportIndexes1764400010000 } from './1764400010000-analytics-report-indexes';
 import { TicketSkus1764400020000 } from './1764400020000-ticket-skus';
 import { AutoRefundDecisions1764500000000 } from './1764500000000-auto-refund-decisions';
+import { SearchFilterIndex1764800000000 } from './1764800000000-search-filter-index';
 
 /** Applied in this order at start-up; every schema change is a new class appended here. */
 export const MIGRATIONS = [
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   AnalyticsReportIndexes1764400010000,
   TicketSkus1764400020000,
   AutoRefundDecisions1764500000000,
+  SearchFilterIndex1764800000000,
 ];
