@@ -3,6 +3,8 @@
  *
  *   npm run bench:search                     # 1,000,000 tickets (about 4 minutes to seed on 2 cores)
  *   npm run bench:search -- --tickets 100000 # a quicker run
+ *   npm run bench:search -- --keep           # leaves the seeded database and prints its URL
+ *   npm run bench:search -- --reuse <url>    # times again on that database (same tickets), no seeding
  *
  * Starts the hub (API role) on a throw-away database, seeds one tenant with `bench/seed-tickets.ts` (reason
  * and product templates whose search lexemes come from the hub's own tokenizer, shared with the indicators
@@ -10,6 +12,7 @@
  * (`platform=woocommerce`, 5 % of the tickets). Prints p50/p95/max per kind of query and the plan of the
  * slowest one.
  */
+import { createHash, randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { searchQuery } from '../src/tickets/search-tokens';
 import { HubProcess } from '../scripts/hub-process';
@@ -22,6 +25,8 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '20' },
     /** Leave the seeded database in place (its URL is printed) to look at plans afterwards. */
     keep: { type: 'boolean', default: false },
+    /** A database kept by `--keep`: the hub boots on it (applying newer migrations) and nothing is seeded. */
+    reuse: { type: 'string' },
     database: {
       type: 'string',
       default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
@@ -47,19 +52,23 @@ const QUERIES: Record<string, string[]> = {
 };
 
 async function main(): Promise<void> {
-  const hub = await HubProcess.start({
+  const options = {
     baseDatabaseUrl: values.database,
     redisUrl: values.redis,
     adminToken: ADMIN_TOKEN,
     env: { HUB_ROLE: 'api' },
-  });
+  };
+  const hub = values.reuse ? await HubProcess.attach(values.reuse, options) : await HubProcess.start(options);
   try {
-    const tenant = await json<{ tenant: { id: string }; apiKey: { key: string } }>(`${hub.url}/v1/tenants`, {
-      method: 'POST',
-      body: JSON.stringify({ name: 'Bench' }),
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
-    });
-    await seedTickets(hub, tenant.tenant.id, TICKETS);
+    const tenant = values.reuse
+      ? await reusedTenant(hub)
+      : await json<{ tenant: { id: string }; apiKey: { key: string } }>(`${hub.url}/v1/tenants`, {
+          method: 'POST',
+          body: JSON.stringify({ name: 'Bench' }),
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
+        });
+    if (!values.reuse) await seedTickets(hub, tenant.tenant.id, TICKETS);
+    else await hub.sql('ANALYZE tickets');
     const auth = { authorization: `Bearer ${tenant.apiKey.key}` };
     const time = async (query: Record<string, string>): Promise<[number, number]> => {
       const started = performance.now();
@@ -102,7 +111,9 @@ async function main(): Promise<void> {
     console.log(
       JSON.stringify(
         {
-          tickets: TICKETS,
+          tickets: values.reuse
+            ? Number((await hub.sql<{ n: string }>('SELECT count(*) AS n FROM tickets'))[0].n)
+            : TICKETS,
           concurrency: 1,
           limit: 50,
           overall: { q: summary(all.q), 'q+platform': summary(all['q+platform']) },
@@ -114,13 +125,24 @@ async function main(): Promise<void> {
       ),
     );
   } finally {
-    if (values.keep) {
+    if (values.keep || values.reuse) {
       await hub.stop();
       console.error(`kept ${hub.databaseUrl}`);
     } else {
       await hub.close();
     }
   }
+}
+
+/** The one tenant of a kept database, with a fresh admin key stored as the hub stores keys (SHA-256). */
+async function reusedTenant(hub: HubProcess): Promise<{ tenant: { id: string }; apiKey: { key: string } }> {
+  const [{ id }] = await hub.sql<{ id: string }>('SELECT id FROM tenants ORDER BY created_at LIMIT 1');
+  const key = `mah_${randomBytes(32).toString('base64url')}`;
+  await hub.sql(
+    `INSERT INTO api_keys (tenant_id, role, name, prefix, key_hash) VALUES ($1, 'admin', 'bench', $2, $3)`,
+    [id, key.slice(0, 12), createHash('sha256').update(key).digest('hex')],
+  );
+  return { tenant: { id }, apiKey: { key } };
 }
 
 main().catch((error: unknown) => {

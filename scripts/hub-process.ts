@@ -70,6 +70,18 @@ export class HubProcess {
     return hub;
   }
 
+  /** The hub on a database that already exists (one a benchmark kept), new migrations applied on boot. */
+  static async attach(databaseUrl: string, options: HubProcessOptions): Promise<HubProcess> {
+    const hub = new HubProcess(
+      await freePort(),
+      databaseUrl,
+      `run_${randomBytes(5).toString('hex')}`,
+      options,
+    );
+    await hub.boot();
+    return hub;
+  }
+
   /**
    * Another process of the same hub (same database, same Redis prefix) on its own port, such as a
    * `HUB_ROLE=worker`. Stop it with `stop()` or `kill()`; only the first process's `close()` drops the data.
