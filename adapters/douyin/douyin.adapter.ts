@@ -24,6 +24,7 @@ import {
 } from '../contract';
 import { rereadAfterAction } from '../shared/action-reread';
 import { toUnixSeconds } from '../shared/china-time';
+import { isObject } from '../shared/guards';
 import { idString, parseLosslessJson, stringifyLosslessJson } from '../shared/lossless-json';
 import { headerValue, md5Hex, safeEqual } from '../shared/signing';
 import { DouyinClient } from './douyin.client';
@@ -49,10 +50,6 @@ export const DOUYIN_PULL_WINDOW = {
   maxWindowMs: null,
   overlapMs: 5 * 60 * 1000,
 };
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** A message's `data` JSON text, parsed losslessly (its ids are int64 numbers); null when it is not an object. */
 function messageData(message: Partial<DouyinPushMessage>): DouyinAftersaleMessageData | null {

@@ -5,7 +5,6 @@ import { isDeepStrictEqual } from 'node:util';
 import nock from 'nock';
 import {
   AdapterErrorCode,
-  WebhookSignatureError,
   type AdapterAction,
   type AdapterContext,
   type MarketplaceAdapter,
@@ -704,7 +703,9 @@ describe('TaobaoAdapter TMC and reads', () => {
     expect(unmatched).toEqual([]);
   });
 
-  it('accepts no HTTP pushes', () => {
-    expect(() => adapter.verifyWebhook()).toThrow(WebhookSignatureError);
+  it('takes no HTTP pushes: it has no webhook verifier, TMC brings its messages', () => {
+    const asHub: MarketplaceAdapter = adapter;
+    expect(asHub.verifyWebhook).toBeUndefined();
+    expect(asHub.consumeAppMessages).toBeDefined();
   });
 });

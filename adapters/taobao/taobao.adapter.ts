@@ -1,7 +1,6 @@
 import {
   AdapterError,
   AdapterErrorCode,
-  WebhookSignatureError,
   type ActionOutcome,
   type AdapterAction,
   type AdapterCapabilities,
@@ -14,7 +13,6 @@ import {
   type PerformOptions,
   type PullPage,
   type TicketForAction,
-  type VerifiedPush,
 } from '../contract';
 import { rereadAfterAction } from '../shared/action-reread';
 import { isPulledRowEvent, mapPulledRows, resolvePulledRow } from '../shared/pulled-rows';
@@ -136,8 +134,8 @@ export const TOP_HISTORY_DAYS = 90;
 /**
  * Taobao / Tmall Open Platform (https://open.taobao.com/api.htm?docId=52&docType=2).
  * Refunds are pulled by modified time per shop (the session's seller) and consumed from TMC per app key
- * (`taobao.tmc.messages.consume` + confirm, every seller of the app at once); TOP has no HTTP push, so
- * `verifyWebhook` refuses everything.
+ * (`taobao.tmc.messages.consume` + confirm, every seller of the app at once); TOP has no HTTP push, so the
+ * adapter has no `verifyWebhook` (its connections' webhook route answers 404).
  *
  * Corrections to the shared reference, from the TOP metadata (bububa/opentaobao) and the official SDKs:
  * - `taobao.refund.message.add` is "create a refund message / evidence" (创建退款留言/凭证) and its `image` is
@@ -198,12 +196,6 @@ export class TaobaoAdapter implements MarketplaceAdapter {
 
   defaultApiBaseUrl(): string {
     return 'https://eco.taobao.com/router/rest';
-  }
-
-  verifyWebhook(): VerifiedPush {
-    throw new WebhookSignatureError(
-      'Taobao delivers refund messages through TMC, which the hub consumes; it sends no HTTP pushes',
-    );
   }
 
   /** TMC refund messages carry only ids, fee and time, so the refund is read again (as is an unmapped pulled row). */
