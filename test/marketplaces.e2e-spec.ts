@@ -56,6 +56,12 @@ describe('marketplaces: every adapter against its sandbox', () => {
         })
         .expect(201);
       connections.set(sandbox.platform, created.body.id);
+      // Only a platform that pushes to a URL per connection hands one out (JD pulls; Taobao and Pinduoduo push per app).
+      expect(created.body.webhookUrl).toBe(
+        platforms.get(sandbox.platform)?.push === 'webhook'
+          ? `${hub.url}/v1/webhooks/${sandbox.platform}/${created.body.id}`
+          : null,
+      );
       if (platforms.get(sandbox.platform)?.push === 'webhook')
         sandbox.setPushTarget({ url: created.body.webhookUrl });
     }
@@ -414,7 +420,7 @@ describe('marketplaces: many shops on one app', () => {
       .send({ name: `${key}`, pollIntervalSeconds: 86_400, ...body })
       .expect(201);
     connectionIds.set(key, created.body.id);
-    return created.body as { id: string; webhookUrl: string; appWebhookUrl: string | null };
+    return created.body as { id: string; webhookUrl: string | null; appWebhookUrl: string | null };
   };
 
   const externalIds = async (key: string): Promise<string[]> => {
@@ -464,6 +470,7 @@ describe('marketplaces: many shops on one app', () => {
     const second = douyin.addShop('5550002');
     await connect('douyin-second', shop(douyin, second.shopId, second.credentials));
     expect(first.appWebhookUrl).toBe(`${hub.url}/v1/webhooks/douyin/apps/${douyin.credentials.appKey}`);
+    expect(first.webhookUrl).toBe(`${hub.url}/v1/webhooks/douyin/${first.id}`);
     douyinAppUrl = first.appWebhookUrl ?? '';
     douyin.setPushTarget({ url: douyinAppUrl });
   }, 120_000);

@@ -25,7 +25,12 @@ export interface ConnectionView {
   apiBaseUrl: string | null;
   status: ConnectionStatus;
   pollIntervalSeconds: number;
-  webhookUrl: string;
+  /**
+   * The connection's own push URL to register upstream; null for platforms that push nothing to a URL per
+   * connection (JD and Pinduoduo: their changes are pulled, or arrive over the app's message socket; Taobao's
+   * come through the app's TMC queue), whose webhook route answers 404.
+   */
+  webhookUrl: string | null;
   /**
    * Where the platform has one push URL per developer app (Douyin), the URL to register once for every shop of
    * the app; messages are routed by the shop they name. Null elsewhere.
@@ -301,7 +306,8 @@ export class ConnectionsService implements OnApplicationBootstrap {
     };
   }
 
-  webhookUrl(connection: Pick<Connection, 'id' | 'platform'>): string {
+  webhookUrl(connection: Pick<Connection, 'id' | 'platform'>): string | null {
+    if (!this.adapters.get(connection.platform).verifyWebhook) return null;
     return `${this.config.publicUrl}/v1/webhooks/${connection.platform}/${connection.id}`;
   }
 

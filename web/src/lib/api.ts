@@ -170,7 +170,10 @@ export interface Connection {
   apiBaseUrl: string | null;
   status: string;
   pollIntervalSeconds: number;
-  webhookUrl: string;
+  /** Null where the platform pushes nothing to a URL per connection. */
+  webhookUrl: string | null;
+  /** The one push URL of the developer app, where the platform has one (Douyin). */
+  appWebhookUrl: string | null;
   sync: {
     cursor: string | null;
     lastStartedAt: string | null;

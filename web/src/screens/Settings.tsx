@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { Fragment, useCallback, useEffect, useState } from 'react';
 import { ErrorNote, Section } from '../components';
 import { useWorkbench } from '../context';
 import { ApiError, type Connection, type Page } from '../lib/api';
@@ -172,7 +172,13 @@ function Connections() {
         </form>
         {created && (
           <p className="ok" data-testid="connection-created">
-            {t('created')}: {created.name} · {t('webhookUrl')}: <code>{created.webhookUrl}</code>
+            {t('created')}: {created.name}
+            {created.webhookUrl && (
+              <>
+                {' '}
+                · {t('webhookUrl')}: <code>{created.webhookUrl}</code>
+              </>
+            )}
           </p>
         )}
       </Section>
@@ -215,17 +221,28 @@ function Connections() {
           }
         >
           <dl className="facts">
-            <dt>{t('webhookUrl')}</dt>
-            <dd>
-              <code data-testid="webhook-url">{connection.webhookUrl}</code>{' '}
-              <button
-                type="button"
-                className="link"
-                onClick={() => void navigator.clipboard?.writeText(connection.webhookUrl)}
-              >
-                {t('copy')}
-              </button>
-            </dd>
+            {(
+              [
+                ['webhookUrl', connection.webhookUrl, 'webhook-url'],
+                ['appWebhookUrl', connection.appWebhookUrl, 'app-webhook-url'],
+              ] as const
+            ).map(([label, url, testId]) =>
+              url ? (
+                <Fragment key={label}>
+                  <dt>{t(label)}</dt>
+                  <dd>
+                    <code data-testid={testId}>{url}</code>{' '}
+                    <button
+                      type="button"
+                      className="link"
+                      onClick={() => void navigator.clipboard?.writeText(url)}
+                    >
+                      {t('copy')}
+                    </button>
+                  </dd>
+                </Fragment>
+              ) : null,
+            )}
             <dt>{t('lastSuccess')}</dt>
             <dd>{formatDateTime(connection.sync.lastSuccessAt, timeZone)}</dd>
             <dt>{t('lastError')}</dt>
