@@ -6,7 +6,7 @@ import { SANDBOX_SMS_THRESHOLD_FEN, TaobaoSandbox } from '../adapters/taobao/tao
 import { createSandboxes } from '../adapters/sandboxes';
 import { STAGES_AFTER } from '../src/actions/action-rules';
 import { ADMIN_TOKEN, createTenant, eventually, TestHub, type TenantSession } from './support/test-app';
-import { WebhookReceiver } from './support/webhook-receiver';
+import { AppRefusalWatch, subscribedReceiver } from './support/app-refusal';
 
 interface TicketBody {
   id: string;
@@ -262,14 +262,8 @@ describe('marketplaces: every adapter against its sandbox', () => {
   }, 120_000);
 
   it('holds a large Taobao refund for the SMS code, tells subscribers, and completes it with the code', async () => {
-    const receiver = new WebhookReceiver();
-    await receiver.start();
+    const receiver = await subscribedReceiver(hub, tenant, ['action.needs_verification']);
     try {
-      await hub.http
-        .post('/v1/webhook-subscriptions')
-        .set(tenant.auth)
-        .send({ url: receiver.url, events: ['action.needs_verification'] })
-        .expect(201);
       const taobao = sandboxes.find((sandbox) => sandbox.platform === 'taobao') as TaobaoSandbox;
       const [refundId] = await taobao.generateCases(1);
       taobao.modifyRefund(refundId, { refundFen: SANDBOX_SMS_THRESHOLD_FEN + 100 });
@@ -620,6 +614,32 @@ describe('marketplaces: many shops on one app', () => {
     expect(await externalIds('douyin-first')).not.toContain(other);
     douyin.setPushTarget({ url: douyinAppUrl });
   }, 120_000);
+
+  it('sets every connection of a Taobao app to error once when TMC refuses its secret, and back once accepted', async () => {
+    const ids = ['taobao-flagship', 'taobao-outlet', 'taobao-stranger'].map(
+      (key) => connectionIds.get(key) ?? '',
+    );
+    const watch = await AppRefusalWatch.start(hub, tenant, ids);
+    try {
+      const consumes = () =>
+        taobao.calls().filter((call) => call.apiMethod === 'taobao.tmc.messages.consume').length;
+      const secret = taobao.credentials.appSecret;
+      taobao.resetAppSecret('reset-in-the-console');
+      const refusedFrom = consumes();
+      for (const row of await watch.allInError()) expect(row.sync.lastError).toMatch(/^AUTH: /);
+      // The loop keeps asking (slowly); the connections cross to error once, so once each is told.
+      await eventually(async () => (consumes() >= refusedFrom + 2 ? true : undefined), 30_000, 'a retry');
+      expect(await watch.failedOncePerConnection()).toEqual([...ids].sort());
+
+      taobao.resetAppSecret(secret);
+      await watch.allActive(60_000);
+      const [id] = taobao.generateCasesFor(taobao.shopId, 1);
+      await inbox('taobao-flagship', [id], 'a case consumed after the secret is back');
+      expect(watch.failed()).toHaveLength(ids.length);
+    } finally {
+      await watch.stop();
+    }
+  }, 150_000);
 
   it('shows a tenant no unroutable message of an app whose secret it does not hold', async () => {
     const intruder = await createTenant(hub, 'Intruder');

@@ -1,7 +1,7 @@
 import { PinduoduoSandbox } from '../adapters/pinduoduo/pinduoduo.sandbox';
 import { PDD_METHODS } from '../adapters/pinduoduo/pinduoduo.types';
 import { createTenant, eventually, TestHub, type TenantSession } from './support/test-app';
-import { WebhookReceiver } from './support/webhook-receiver';
+import { AppRefusalWatch } from './support/app-refusal';
 
 interface TicketBody {
   id: string;
@@ -170,67 +170,29 @@ describe('Pinduoduo message service push', () => {
   });
 
   it('sets every connection of the app to error when the socket is refused its secret, once, and clears it after', async () => {
-    const receiver = new WebhookReceiver();
-    await receiver.start();
+    const watch = await AppRefusalWatch.start(hub, tenant, [...connections.values()]);
     try {
-      await hub.http
-        .post('/v1/webhook-subscriptions')
-        .set(tenant.auth)
-        .send({ url: receiver.url, events: ['connection.sync_failed'] })
-        .expect(201);
-      const statuses = async () =>
-        Promise.all(
-          [...connections.values()].map(async (id) => {
-            const got = await hub.http.get(`/v1/connections/${id}`).set(tenant.auth).expect(200);
-            return got.body as { status: string; sync: { lastError: string | null } };
-          }),
-        );
       const secret = sandbox.credentials.clientSecret;
       const refusedBefore = sandbox.messages.messageLog().refusals.length;
       sandbox.resetAppSecret('reset-in-the-console-0123456789');
-      const refused = await eventually(
-        async () => {
-          const current = await statuses();
-          return current.every((row) => row.status === 'error') ? current : undefined;
-        },
-        30_000,
-        'both connections in error',
-      );
-      for (const row of refused) expect(row.sync.lastError).toMatch(/^AUTH: Pinduoduo error 20004/);
+      for (const row of await watch.allInError()) {
+        expect(row.sync.lastError).toMatch(/^AUTH: Pinduoduo error 20004/);
+      }
       await eventually(
         async () => (sandbox.messages.messageLog().refusals.length >= refusedBefore + 3 ? true : undefined),
         30_000,
         'the hub to keep retrying the handshake',
       );
-      const failed = () => receiver.received.filter((hook) => hook.json.type === 'connection.sync_failed');
-      await eventually(
-        async () => (failed().length >= 2 ? true : undefined),
-        30_000,
-        'the sync_failed webhooks',
-      );
-      expect(
-        failed()
-          .map((hook) => hook.json.data.connectionId)
-          .sort(),
-      ).toEqual([...connections.values()].sort());
-      expect(failed()[0].json.data.error).toMatch(/^AUTH: Pinduoduo error 20004/);
+      expect(await watch.failedOncePerConnection()).toEqual([...connections.values()].sort());
+      expect(watch.failed()[0].json.data.error).toMatch(/^AUTH: Pinduoduo error 20004/);
 
       sandbox.resetAppSecret(secret);
-      await eventually(
-        async () => {
-          const current = await statuses();
-          return current.every((row) => row.status === 'active' && row.sync.lastError === null)
-            ? true
-            : undefined;
-        },
-        90_000,
-        'both connections active again',
-      );
+      await watch.allActive(90_000);
       const [id] = await sandbox.generateCases(1);
       await arrive(sandbox.shopId, [id], 'a case after the secret is back');
-      expect(failed()).toHaveLength(2);
+      expect(watch.failed()).toHaveLength(2);
     } finally {
-      await receiver.stop();
+      await watch.stop();
     }
   }, 180_000);
 });

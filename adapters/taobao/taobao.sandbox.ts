@@ -213,6 +213,11 @@ export class TaobaoSandbox extends HttpSandbox implements MarketplaceSandbox {
    * Another seller authorises the same app: a session of its own, refunds only it can read, and TMC messages
    * in the app's one queue, each naming the seller by `user_id` and `user_nick`.
    */
+  /** The developer resets the app secret in the console: calls signed with the old one are refused (code 25). */
+  resetAppSecret(secret: string): void {
+    this.credentials.appSecret = secret;
+  }
+
   addShop(nick: string): SandboxTopShop {
     const seller: SandboxTopSeller = {
       nick,
