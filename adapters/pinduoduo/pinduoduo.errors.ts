@@ -1,5 +1,6 @@
 import { AdapterError, AdapterErrorCode } from '../contract';
 import { isObject } from '../shared/guards';
+import { PDD_MESSAGE_UNCONFIRMED } from './pinduoduo.messages';
 import type { PddErrorResponse } from './pinduoduo.types';
 
 /**
@@ -57,7 +58,8 @@ export function pddOperationRefused(method: string, message: string | null | und
 /**
  * A refused handshake of the message service as an adapter error: its body carries the gateway's
  * `error_response` (20004 a wrong sign, 10016 a wrong client id: AUTH; 10001 a stale timestamp: INVALID).
- * A refusal without that body is AUTH when the status says so (401/403), a passing failure otherwise.
+ * A refusal without that body is AUTH with `PDD_MESSAGE_UNCONFIRMED.handshakeRefusalStatus` or 403, a passing
+ * failure otherwise.
  */
 export function pddHandshakeRefusal(status: number, body: string): AdapterError {
   let parsed: unknown;
@@ -70,7 +72,10 @@ export function pddHandshakeRefusal(status: number, body: string): AdapterError 
   if (isObject(response) && typeof response.error_code === 'number') {
     return mapPddError(response as unknown as PddErrorResponse);
   }
-  const code = status === 401 || status === 403 ? AdapterErrorCode.AUTH : AdapterErrorCode.TEMPORARY;
+  const code =
+    status === PDD_MESSAGE_UNCONFIRMED.handshakeRefusalStatus || status === 403
+      ? AdapterErrorCode.AUTH
+      : AdapterErrorCode.TEMPORARY;
   return new AdapterError(code, `the message service refused the connection with HTTP ${status}`, {
     code: String(status),
   });

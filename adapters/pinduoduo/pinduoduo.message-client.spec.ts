@@ -3,6 +3,7 @@ import { sandboxContext } from '../shared/testing/sandbox';
 import { PddMessageClient, reconnectDelay, type PddSocketState } from './pinduoduo.message-client';
 import { pddMessageServiceBase, readPddRefundContent, type PddStoredMessage } from './pinduoduo.messages';
 import { PinduoduoAdapter } from './pinduoduo.adapter';
+import { pddHandshakeRefusal } from './pinduoduo.errors';
 import { PinduoduoSandbox } from './pinduoduo.sandbox';
 
 const FAST_BACKOFF = { initialMs: 50, maxMs: 400 };
@@ -188,5 +189,16 @@ describe('PinduoduoAdapter message stream', () => {
     expect(resolved?.externalId).toBe(id);
     await until(() => sandbox.messages.pendingIds().length === 0, 'the message acknowledged');
     expect(adapter.capabilities.appChannel?.appKeyCredential).toBe('clientId');
+  });
+});
+
+describe('pddHandshakeRefusal', () => {
+  it('maps the gateway code of the body, and a bare refusal by its status', () => {
+    const body = (code: number) => JSON.stringify({ error_response: { error_code: code, error_msg: 'x' } });
+    expect(pddHandshakeRefusal(401, body(20004)).code).toBe('AUTH');
+    expect(pddHandshakeRefusal(401, body(10016)).code).toBe('AUTH');
+    expect(pddHandshakeRefusal(401, body(10001)).code).toBe('INVALID');
+    expect(pddHandshakeRefusal(401, '<html>').code).toBe('AUTH');
+    expect(pddHandshakeRefusal(502, 'bad gateway').code).toBe('TEMPORARY');
   });
 });

@@ -29,7 +29,8 @@ export const PDD_SERVER_SILENCE_TIMEOUT_MS = 3 * 60_000;
 /**
  * [U] What the official SDKs do not show, so the hub and the sandbox agree on it here and nowhere else:
  * - `handshakeRefusalStatus`: how the service refuses a wrong client id or sign — the SDK only sees the failed
- *   upgrade; the sandbox answers the upgrade with HTTP 401 and the gateway's own codes in the body;
+ *   upgrade; the sandbox answers the upgrade with HTTP 401 and the gateway's own codes in the body, and a
+ *   refusal with that status but no readable body is taken as the credentials refused (AUTH);
  * - `timestampToleranceMs`: how far the URL's timestamp may be from the server's clock — taken to be the API
  *   gateway's documented 10 minutes;
  * - `clientSilenceTimeoutMs`: how long the service waits for a client heartbeat before it drops the socket —
