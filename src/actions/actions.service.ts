@@ -363,7 +363,7 @@ export class ActionsService {
 
   private async handleFailure(action: Action, failure: AdapterError, finalAttempt: boolean): Promise<void> {
     const decision = failureDecision(failure.code);
-    if (decision === 'pause_connection') await this.pauseConnection(action, failure.message);
+    if (decision === 'pause_connection') await this.pauseConnection(action, describeUpstreamFailure(failure));
     if (decision !== 'retry_later' || finalAttempt) {
       await this.fail(action, failure.code, failure.message, failure.upstream);
       return;
@@ -377,14 +377,17 @@ export class ActionsService {
     throw new RetryLater(`${failure.code}: ${failure.message}`, failure.retryAfterMs);
   }
 
-  /** The platform refuses the connection's credentials: it shows `error` with the platform's message until fixed. */
+  /**
+   * The platform refuses the connection's credentials: it shows `error` with the platform's message until fixed,
+   * in the same bounded, printable form a refused sync writes.
+   */
   private async pauseConnection(action: Action, message: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const rows = (await manager.query(
         `UPDATE connections SET status = CASE WHEN status = 'active' THEN 'error' ELSE status END,
            sync_last_error = $2, sync_last_error_at = now()
          WHERE id = $1 RETURNING platform`,
-        [action.connectionId, `AUTH: ${message}`],
+        [action.connectionId, message],
       )) as [{ platform: string }[], number];
       const platform = rows[0][0]?.platform;
       if (!platform) return;
@@ -396,7 +399,7 @@ export class ActionsService {
             data: {
               connectionId: action.connectionId,
               platform,
-              error: `AUTH: ${message}`,
+              error: message,
               actionId: action.id,
             },
           },
